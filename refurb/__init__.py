@@ -1,0 +1,78 @@
+"""refurb: inventory, loans and maintenance for the Gers reconditioned-equipment programme."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from refurb.config import load_config
+from refurb.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, commands, error handlers."""
+    instance_path = instance_path or os.environ.get("REFURB_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
+    load_config(app, overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    _register_error_handlers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from refurb import i18n, security
+    from refurb.auth.access import enforce_access
+    from refurb.auth.session import init_login
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    csrf.init_app(app)
+    i18n.init_i18n(app, babel)
+    init_login(app, login_manager)
+    security.init_security(app)
+
+    from refurb.api import init_api
+    from refurb.auth.api import blp as auth_api
+    from refurb.territory.api import blp as territory_api
+
+    init_api(app, [auth_api, territory_api])
+    # After the API's token loader, so that API requests are judged by their token.
+    app.before_request(enforce_access)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from refurb.auth.admin_views import bp as admin_bp
+    from refurb.auth.views import bp as auth_bp
+    from refurb.history.views import bp as history_bp
+    from refurb.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, history_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from refurb.commands import register
+
+    register(app)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from refurb.errors import register_error_handlers
+
+    register_error_handlers(app)

@@ -1,0 +1,53 @@
+"""The roles of DESIGN §2 and the kinds of organisation, with their French labels."""
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    TECHNICIAN = "technician"
+    LENDER = "lender"
+    MAINTAINER = "maintainer"
+    SITE_STAFF = "site_staff"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Coordination"),
+    Role.TECHNICIAN: _l("Technicien·ne / bénévole réparateur"),
+    Role.LENDER: _l("Prêt aux foyers"),
+    Role.MAINTAINER: _l("Maintenance des sites"),
+    Role.SITE_STAFF: _l("Personnel d'un lieu d'accueil"),
+    Role.VIEWER: _l("Lecture des tableaux de bord"),
+}
+
+
+class OrganisationKind(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    WORKSHOP = "workshop"
+    LENDER = "lender"
+    SITE_HOST = "site_host"
+    FUNDER = "funder"
+    DONOR = "donor"
+    RECYCLER = "recycler"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    OrganisationKind.COORDINATOR: _l("Coordination du programme"),
+    OrganisationKind.WORKSHOP: _l("Atelier de reconditionnement"),
+    OrganisationKind.LENDER: _l("Association de prêt"),
+    OrganisationKind.SITE_HOST: _l("Lieu d'accueil (mairie, médiathèque…)"),
+    OrganisationKind.FUNDER: _l("Financeur"),
+    OrganisationKind.DONOR: _l("Donateur"),
+    OrganisationKind.RECYCLER: _l("Recycleur / éco-organisme"),
+}

@@ -1,0 +1,27 @@
+"""Flask-Login wiring: session loading that ends when the password changes."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from refurb.extensions import db
+
+
+def load_user(session_id: str):
+    from refurb.auth.models import User
+
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_nonce != int(nonce):
+        return None
+    return user
+
+
+def init_login(app: Flask, login_manager) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

@@ -1,0 +1,108 @@
+"""Commands of the `refurb` script (DESIGN §7)."""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from refurb.auth import services
+from refurb.auth.models import Organisation
+from refurb.auth.roles import OrganisationKind, Role
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.territory.services import find_commune, load_communes
+
+
+def init_database() -> int:
+    """Bring the database to the latest schema and load the reference data."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    count = load_communes()
+    db.session.commit()
+    return count
+
+
+@click.command("init")
+def init_command():
+    """Create or upgrade the database schema and load the Gers communes."""
+    count = init_database()
+    click.echo(f"Base de données à jour ; {count} communes du Gers chargées.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si la base a déjà des données.")
+def demo_command(if_empty):
+    """Load the demonstration data and print the demo logins."""
+    from refurb import demo
+
+    has_data = db.session.scalar(select(func.count()).select_from(Organisation)) > 0
+    if has_data and not demo.is_loaded():
+        if if_empty:
+            click.echo("La base contient déjà des données : pas de données de démonstration.")
+            return
+        raise click.ClickException(
+            "La base contient déjà des données : les données de démonstration ne se chargent "
+            "que dans une base vide."
+        )
+    if not demo.is_loaded():
+        demo.load()
+        db.session.commit()
+        click.echo("Données de démonstration chargées.")
+    click.echo(demo.logins_text())
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--org", "org_name", required=True, help="Nom exact de l'organisation.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="", help="Nom et prénom.")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
+def create_user_command(email, org_name, role, name, password_stdin):
+    """Create a user with a role in an organisation."""
+    organisation = services.organisation_by_name(org_name)
+    if organisation is None:
+        names = ", ".join(db.session.scalars(select(Organisation.name).order_by(Organisation.name)))
+        raise click.ClickException(
+            f"Organisation inconnue : {org_name!r}. Organisations existantes : {names or 'aucune'}"
+            " (refurb create-organisation pour en créer une)."
+        )
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user = services.create_user(email, name, organisation, Role(role), None, password)
+        link = None if password else services.issue_password_link(user, None)
+    except DomainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(f"Compte créé : {user.email} ({role}, {organisation.name}).")
+    if link:
+        public_url = current_app.config["PUBLIC_URL"].rstrip("/")
+        click.echo(
+            f"Lien pour choisir le mot de passe (une seule fois) : {public_url}/mot-de-passe/{link}"
+        )
+
+
+@click.command("create-organisation")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([k.value for k in OrganisationKind]), required=True)
+@click.option("--commune", required=True, help="Code INSEE ou nom de la commune.")
+def create_organisation_command(name, kind, commune):
+    """Create an organisation."""
+    found = find_commune(commune)
+    if found is None:
+        raise click.ClickException(f"Commune inconnue dans le Gers : {commune!r}.")
+    try:
+        organisation = services.create_organisation(
+            name, OrganisationKind(kind), found.insee_code, None
+        )
+    except DomainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(f"Organisation créée : {organisation.name} ({found.name}).")
+
+
+def register(app: Flask) -> None:
+    for command in (init_command, demo_command, create_user_command, create_organisation_command):
+        app.cli.add_command(command)

@@ -1,0 +1,89 @@
+"""Settings: defaults, then instance/refurb.cfg, then REFURB_* environment variables.
+
+The environment wins so that a deployment can override the file. Every setting DESIGN §7 names
+is read here and nowhere else.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "TAG_PREFIX": "GN",
+    "DEMO": False,
+    # Login throttling: failures counted over the window, per e-mail and per client address.
+    "LOGIN_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_EMAIL": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "PASSWORD_LINK_HOURS": 72,
+    "PERSONAL_DATA_RETENTION_MONTHS": 24,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "refurb@localhost",
+    "TRUST_PROXY": False,
+    # werkzeug's method string; the suite lowers the cost, nothing else should.
+    "PASSWORD_HASH_METHOD": "scrypt",
+}
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    """Fill app.config from defaults, the instance file, the environment and overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("refurb.cfg", silent=True)
+    app.config.from_prefixed_env("REFURB")
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    config = app.config
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    database_url = config.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(app.instance_path) / "refurb.sqlite3")
+    )
+    config["SQLALCHEMY_DATABASE_URI"] = database_url
+    if database_url.startswith("postgresql"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    secure = str(config["PUBLIC_URL"]).startswith("https://")
+    config.setdefault("SESSION_COOKIE_SECURE", secure)
+    config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
+    config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    config.setdefault("WTF_I18N_ENABLED", True)
+    config.setdefault("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+
+    config.setdefault("BABEL_DEFAULT_LOCALE", "fr")
+    config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
+    config.setdefault("LANGUAGES", ["fr", "en"])
+
+    config.setdefault("API_TITLE", "refurb API")
+    config.setdefault("API_VERSION", "v1")
+    config.setdefault("OPENAPI_VERSION", "3.0.3")
+    config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the key stored in the instance folder, creating it (mode 0600) the first time."""
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

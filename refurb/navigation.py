@@ -1,0 +1,27 @@
+"""The main menu. An entry shows only to users whose role passes its page's access rule."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from refurb.auth.access import can_access, rule_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+
+
+MENU: list[NavItem] = [
+    NavItem("main.home", _l("Accueil")),
+    NavItem("admin.organisations", _l("Organisations")),
+    NavItem("admin.users", _l("Utilisateurs")),
+    NavItem("history.journal", _l("Journal")),
+]
+
+
+def menu_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in MENU if can_access(user, rule_for(item.endpoint))]

@@ -1,0 +1,1 @@
+"""The Gers communes and their EPCI (intercommunalités): reference data for every address."""

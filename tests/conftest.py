@@ -1,0 +1,186 @@
+"""Fixtures: the app on SQLite (default) or PostgreSQL (--postgresql), a clean database per
+test, a test client, `login_as(role)` and `create_*` helpers with overridable defaults.
+
+Requests never run inside a test's app context (Flask-Login keeps the user in `g`), so the
+helpers open their own context and return plain values.
+"""
+
+import os
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from refurb import create_app
+from refurb.auth import services
+from refurb.auth.models import Organisation
+from refurb.auth.roles import OrganisationKind, Role
+from refurb.commands import init_database
+from refurb.extensions import db
+
+POSTGRES_URL = os.environ.get(
+    "REFURB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REFERENCE_TABLES = {"communes", "epcis", "alembic_version"}
+PASSWORD = "correct horse battery"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--postgresql",
+        action="store_true",
+        help="run the suite against PostgreSQL (REFURB_TEST_POSTGRES_URL)",
+    )
+
+
+def pytest_report_header(config):
+    target = POSTGRES_URL if config.getoption("--postgresql") else "SQLite"
+    return f"refurb database: {target}"
+
+
+def _postgres_or_stop() -> str:
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        message = f"PostgreSQL unreachable at {POSTGRES_URL}: {error.orig}"
+        if os.environ.get("CI"):
+            pytest.exit(message, returncode=1)  # CI must run the PostgreSQL part
+        pytest.skip(message, allow_module_level=True)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    if request.config.getoption("--postgresql"):
+        return _postgres_or_stop()
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "refurb-test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "PUBLIC_URL": "http://localhost",
+        },
+        instance_path=str(tmp_path_factory.mktemp("instance")),
+    )
+    with app.app_context():
+        init_database()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table but the reference data after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def in_app(app):
+    """`with in_app():` opens an app context for direct database work in a test."""
+
+    @contextmanager
+    def context():
+        with app.app_context():
+            yield db.session
+            db.session.remove()
+
+    return context
+
+
+@pytest.fixture
+def create_organisation(in_app):
+    counter = iter(range(1, 10_000))
+
+    def create(name=None, kind=OrganisationKind.LENDER, commune_code="32013", **contact):
+        with in_app():
+            organisation = services.create_organisation(
+                name or f"Association {next(counter)}", kind, commune_code, None, **contact
+            )
+            db.session.commit()
+            return SimpleNamespace(id=organisation.id, name=organisation.name)
+
+    return create
+
+
+@pytest.fixture
+def create_user(in_app, create_organisation):
+    counter = iter(range(1, 10_000))
+
+    def create(role=Role.TECHNICIAN, organisation=None, email=None, password=PASSWORD, name=None):
+        organisation = organisation or create_organisation()
+        n = next(counter)
+        with in_app():
+            user = services.create_user(
+                email or f"personne{n}@exemple.fr",
+                name or f"Personne {n}",
+                db.session.get(Organisation, organisation.id),
+                role,
+                None,
+                password,
+            )
+            db.session.commit()
+            return SimpleNamespace(
+                id=user.id, email=user.email, password=password, organisation=organisation
+            )
+
+    return create
+
+
+def sign_in(client, email, password):
+    return client.post("/connexion", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(client, create_user):
+    """Sign the test client in as a new user with `role` (in `organisation` if given)."""
+
+    def login(role, organisation=None, **kwargs):
+        user = create_user(role, organisation, **kwargs)
+        response = sign_in(client, user.email, user.password)
+        assert response.status_code == 302, response.data
+        return user
+
+    return login
+
+
+@pytest.fixture
+def api_token(client, create_user):
+    """A bearer header for a new user with `role`."""
+
+    def token(role, organisation=None):
+        user = create_user(role, organisation)
+        response = client.post(
+            "/api/v1/auth/token", json={"email": user.email, "password": user.password}
+        )
+        assert response.status_code == 201, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}, user
+
+    return token
