@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ def init_database() -> int:
 
 
 @click.command("init")
+@with_appcontext
 def init_command():
     """Create or upgrade the database schema and load the Gers communes."""
     count = init_database()
@@ -31,6 +33,7 @@ def init_command():
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si la base a déjà des données.")
 def demo_command(if_empty):
     """Load the demonstration data and print the demo logins."""
@@ -53,6 +56,7 @@ def demo_command(if_empty):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--org", "org_name", required=True, help="Nom exact de l'organisation.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
@@ -84,6 +88,7 @@ def create_user_command(email, org_name, role, name, password_stdin):
 
 
 @click.command("create-organisation")
+@with_appcontext
 @click.argument("name")
 @click.option("--kind", type=click.Choice([k.value for k in OrganisationKind]), required=True)
 @click.option("--commune", required=True, help="Code INSEE ou nom de la commune.")

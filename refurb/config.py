@@ -29,6 +29,25 @@ DEFAULTS = {
     "TRUST_PROXY": False,
     # werkzeug's method string; the suite lowers the cost, nothing else should.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Flask's own settings, with refurb's values (they override Flask's defaults).
+    "SESSION_COOKIE_SECURE": None,  # None: secure when PUBLIC_URL is https
+    "REMEMBER_COOKIE_SECURE": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "WTF_I18N_ENABLED": True,
+    "BABEL_DEFAULT_LOCALE": "fr",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+    "LANGUAGES": ["fr", "en"],
+    "API_TITLE": "refurb API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
 }
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
@@ -37,7 +56,7 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 def load_config(app: Flask, overrides: dict | None = None) -> None:
     """Fill app.config from defaults, the instance file, the environment and overrides."""
     app.config.from_mapping(DEFAULTS)
-    app.config.from_pyfile("refurb.cfg", silent=True)
+    app.config.from_pyfile(os.path.join(app.instance_path, "refurb.cfg"), silent=True)
     app.config.from_prefixed_env("REFURB")
     if overrides:
         app.config.from_mapping(overrides)
@@ -55,26 +74,9 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     secure = str(config["PUBLIC_URL"]).startswith("https://")
-    config.setdefault("SESSION_COOKIE_SECURE", secure)
-    config.setdefault("REMEMBER_COOKIE_SECURE", secure)
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
-    config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
-    config.setdefault("WTF_I18N_ENABLED", True)
-    config.setdefault("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
-
-    config.setdefault("BABEL_DEFAULT_LOCALE", "fr")
-    config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
-    config.setdefault("LANGUAGES", ["fr", "en"])
-
-    config.setdefault("API_TITLE", "refurb API")
-    config.setdefault("API_VERSION", "v1")
-    config.setdefault("OPENAPI_VERSION", "3.0.3")
-    config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
-    config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config[key] is None:
+            config[key] = secure
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -8,6 +8,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from refurb.extensions import db
@@ -130,6 +131,14 @@ def handle_http_exception(error: HTTPException):
     return render_template(template, status=status, description=description), status
 
 
+def handle_csrf_error(error: CSRFError):
+    error.refurb_message = _(
+        "La session du formulaire a expiré, ou le formulaire ne vient pas de refurb. "
+        "Revenez en arrière, rechargez la page et recommencez : rien n'a été enregistré."
+    )
+    return handle_http_exception(error)
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError())
@@ -137,5 +146,6 @@ def handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,12 +1,14 @@
 """French first, English second: locale choice, time zone, date formatting."""
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands and background jobs speak French
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

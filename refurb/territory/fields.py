@@ -1,8 +1,10 @@
 """A form field for choosing a commune of the Gers by name or postal code."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, ValidationError
+from wtforms import StringField
+from wtforms.validators import StopValidation
 
+from refurb.territory.models import Commune
 from refurb.territory.services import find_commune
 
 
@@ -19,10 +21,12 @@ class CommuneField(StringField):
         self.commune = None
 
     def process_data(self, value):
-        # Initial data is an INSEE code; show the readable label.
-        self.data = value
-        commune = find_commune(value) if value else None
-        self.commune = commune
+        # Initial data is a Commune or an INSEE code; the input shows the readable label.
+        if isinstance(value, Commune):
+            self.commune, self.data = value, value.insee_code
+        else:
+            self.commune = find_commune(value) if value else None
+            self.data = value
 
     def _value(self):
         if self.raw_data:
@@ -36,7 +40,7 @@ class CommuneField(StringField):
         commune = find_commune(self.raw_data[0])
         if commune is None:
             self.data = None
-            raise ValidationError(
+            raise StopValidation(
                 _l("Commune inconnue dans le Gers : choisissez-la dans la liste proposée.")
             )
         self.commune = commune

@@ -1,0 +1,120 @@
+"""The single access mechanism: every route declares a rule; roles and organisations enforced."""
+
+import pytest
+
+from refurb import create_app
+from refurb.auth.access import ALWAYS_PUBLIC, require_organisation
+from refurb.auth.models import User
+from refurb.auth.roles import OrganisationKind, Role
+from refurb.errors import Forbidden
+from refurb.extensions import db
+
+ADMIN_PAGES = [
+    "/organisations",
+    "/organisations/nouvelle",
+    "/utilisateurs",
+    "/utilisateurs/nouveau",
+    "/journal",
+]
+EVERYONE_PAGES = ["/", "/compte"]
+
+
+def test_every_route_declares_who_may_use_it(app):
+    undeclared = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in ALWAYS_PUBLIC
+        and not hasattr(app.view_functions[rule.endpoint], "access_rule")
+    ]
+    assert undeclared == []
+
+
+def test_a_route_without_a_declaration_is_refused(app, database_url, tmp_path):
+    other = create_app({"TESTING": True, "DATABASE_URL": database_url}, instance_path=str(tmp_path))
+    other.add_url_rule("/oubli", "forgotten", lambda: "secret")
+    response = other.test_client().get("/oubli")
+    assert response.status_code == 403
+    assert b"secret" not in response.data
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES + EVERYONE_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/connexion?next=")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_admin_pages_are_for_the_coordinator_only(client, login_as, role):
+    login_as(role)
+    for path in ADMIN_PAGES:
+        expected = 200 if role == Role.ADMIN else 403
+        assert client.get(path).status_code == expected, (role, path)
+    for path in EVERYONE_PAGES:
+        assert client.get(path).status_code == 200, (role, path)
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
+def test_menu_shows_only_what_the_role_may_open(client, login_as, role):
+    login_as(role)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/utilisateurs"' not in page
+    assert 'href="/journal"' not in page
+    assert 'href="/compte"' in page
+
+
+def test_coordinator_menu_lists_admin_pages(client, login_as):
+    login_as(Role.ADMIN)
+    page = client.get("/").get_data(as_text=True)
+    for path in ("/organisations", "/utilisateurs", "/journal"):
+        assert f'href="{path}"' in page
+
+
+def test_a_lender_sees_its_organisation_but_not_another(client, login_as, create_organisation):
+    own = create_organisation("Gers Solidaire")
+    other = create_organisation("Garros Services")
+    login_as(Role.LENDER, own)
+    assert client.get(f"/organisations/{own.id}").status_code == 200
+    response = client.get(f"/organisations/{other.id}")
+    assert response.status_code == 403
+    assert "Garros Services" not in response.get_data(as_text=True)
+
+
+def test_the_coordinator_sees_every_organisation(client, login_as, create_organisation):
+    other = create_organisation("Garros Services")
+    login_as(Role.ADMIN, create_organisation("Gers Numérique", OrganisationKind.COORDINATOR))
+    assert client.get(f"/organisations/{other.id}").status_code == 200
+
+
+def test_api_keeps_the_organisation_boundary(client, api_token, create_organisation):
+    own = create_organisation("Gers Solidaire")
+    other = create_organisation("Garros Services")
+    headers, _user = api_token(Role.LENDER, own)
+    assert client.get(f"/api/v1/organisations/{own.id}", headers=headers).status_code == 200
+    refused = client.get(f"/api/v1/organisations/{other.id}", headers=headers)
+    assert refused.status_code == 403
+    assert refused.json["error"]["code"] == "forbidden"
+    listed = client.get("/api/v1/organisations", headers=headers).json
+    assert [o["name"] for o in listed] == ["Gers Solidaire"]
+
+
+def test_a_non_coordinator_cannot_act_on_accounts(client, login_as, create_user, in_app):
+    victim = create_user(Role.LENDER)
+    login_as(Role.TECHNICIAN)
+    assert client.post(f"/utilisateurs/{victim.id}/desactiver").status_code == 403
+    assert client.post(f"/utilisateurs/{victim.id}/lien").status_code == 403
+    with in_app():
+        assert db.session.get(User, victim.id).is_active
+
+
+def test_services_refuse_records_of_another_organisation(in_app, create_user, create_organisation):
+    own, other = create_organisation(), create_organisation()
+    user = create_user(Role.LENDER, own)
+    with in_app():
+        person = db.session.get(User, user.id)
+        require_organisation(person, own.id, Role.LENDER)
+        with pytest.raises(Forbidden) as refused:
+            require_organisation(person, other.id, Role.LENDER)
+        assert refused.value.code == "other_organisation"
+        with pytest.raises(Forbidden):
+            require_organisation(person, own.id, Role.TECHNICIAN)
