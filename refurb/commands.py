@@ -14,6 +14,7 @@ from refurb.auth.roles import OrganisationKind, Role
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.territory.services import find_commune, load_communes
+from refurb.web import public_url_for
 
 
 def init_database() -> int:
@@ -81,10 +82,8 @@ def create_user_command(email, org_name, role, name, password_stdin):
     db.session.commit()
     click.echo(f"Compte créé : {user.email} ({role}, {organisation.name}).")
     if link:
-        public_url = current_app.config["PUBLIC_URL"].rstrip("/")
-        click.echo(
-            f"Lien pour choisir le mot de passe (une seule fois) : {public_url}/mot-de-passe/{link}"
-        )
+        url = public_url_for("auth.set_password", token=link)
+        click.echo(f"Lien pour choisir le mot de passe (une seule fois) : {url}")
 
 
 @click.command("create-organisation")

@@ -1,5 +1,7 @@
 """Helpers shared by the HTML views."""
 
+from flask import current_app
+
 from refurb.errors import DomainError
 
 
@@ -11,3 +13,9 @@ def show_on_form(form, error: DomainError) -> None:
             field.errors = [*field.errors, error.message]
             return
     form.form_errors.append(error.message)
+
+
+def public_url_for(endpoint: str, **values) -> str:
+    """An absolute URL on REFURB_PUBLIC_URL (the address people reach), request or not."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)

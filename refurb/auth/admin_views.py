@@ -20,7 +20,7 @@ from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.mail import mail_configured, send_mail
 from refurb.territory.services import all_communes
-from refurb.web import show_on_form
+from refurb.web import public_url_for, show_on_form
 
 bp = Blueprint("admin", __name__)
 
@@ -174,7 +174,7 @@ def users():
 
 def _deliver_link(user: User, raw: str) -> tuple[str, bool]:
     """Return the link and whether it was e-mailed (when SMTP is configured)."""
-    link = url_for("auth.set_password", token=raw, _external=True)
+    link = public_url_for("auth.set_password", token=raw)
     if not mail_configured():
         return link, False
     body = _(
