@@ -33,7 +33,7 @@ def organisation_choices():
         .where(Organisation.is_active)
         .order_by(Organisation.name)
     )
-    return [(row.id, row.name) for row in rows]
+    return [(0, _("— choisissez une organisation —"))] + [(row.id, row.name) for row in rows]
 
 
 # --- Organisations ----------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from refurb.territory.fields import CommuneField
 
 
 def role_choices():
-    return [(r.value, r.label) for r in Role]
+    # A blank first choice: nobody gets a role (least of all admin) by leaving the default.
+    return [("", _l("— choisissez un rôle —"))] + [(r.value, r.label) for r in Role]
 
 
 def kind_choices():
