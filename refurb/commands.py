@@ -1,6 +1,7 @@
 """Commands of the `refurb` script (DESIGN §7)."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -107,6 +108,26 @@ def create_organisation_command(name, kind, commune):
     click.echo(f"Organisation créée : {organisation.name} ({found.name}).")
 
 
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(out):
+    """Write a consistent backup of the database to a file."""
+    from refurb.backup import BackupError, backup_database
+
+    try:
+        description = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Sauvegarde écrite dans {out} : {description}.")
+
+
 def register(app: Flask) -> None:
-    for command in (init_command, demo_command, create_user_command, create_organisation_command):
+    for command in (
+        init_command,
+        demo_command,
+        create_user_command,
+        create_organisation_command,
+        backup_command,
+    ):
         app.cli.add_command(command)

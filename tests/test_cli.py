@@ -117,3 +117,21 @@ def test_demo_logins_show_on_the_sign_in_page_in_demo_mode_only(app, client):
         assert DEMO_PASSWORD in client.get("/connexion").get_data(as_text=True)
     finally:
         app.config["DEMO"] = False
+
+
+def test_backup_writes_a_restorable_copy(app, create_user, tmp_path, database_url):
+    user = create_user(name="Claire Dupouy")
+    out = tmp_path / "refurb.backup"
+    result = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        copy = sqlite3.connect(out)
+        assert copy.execute("SELECT email FROM users").fetchall() == [(user.email,)]
+        copy.close()
+    else:
+        import subprocess
+
+        listing = subprocess.run(["pg_restore", "--list", str(out)], capture_output=True, text=True)
+        assert listing.returncode == 0 and "TABLE DATA public users" in listing.stdout
