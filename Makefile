@@ -30,7 +30,7 @@ system-deps:
 	  else echo "chromium missing: apt-get install chromium (browser tests will be skipped)"; fi; }
 
 test: $(VENV)/.installed-test system-deps
-	$(BIN)/ruff check refurb tests bench
+	$(BIN)/ruff check refurb tests $(wildcard bench)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --postgresql
 
@@ -41,8 +41,8 @@ test-postgresql: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --postgresql
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check refurb tests bench
-	$(BIN)/ruff format --check refurb tests bench
+	$(BIN)/ruff check refurb tests $(wildcard bench)
+	$(BIN)/ruff format --check refurb tests $(wildcard bench)
 
 # Extract the interface strings and update the English catalogue, then compile it.
 translations: $(VENV)/.installed
