@@ -24,11 +24,21 @@ def create_app(overrides: dict | None = None, instance_path: str | None = None) 
     return app
 
 
+def _import_models() -> None:
+    """Every table is known to the metadata (migrations, tests) whatever the blueprints load."""
+    import refurb.auth.models  # noqa: F401
+    import refurb.history.models  # noqa: F401
+    import refurb.inventory.models  # noqa: F401
+    import refurb.numbering  # noqa: F401
+    import refurb.territory.models  # noqa: F401
+
+
 def _init_extensions(app: Flask) -> None:
     from refurb import i18n, security
     from refurb.auth.access import enforce_access
     from refurb.auth.session import init_login
 
+    _import_models()
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -1,0 +1,369 @@
+"""The device lifecycle of DESIGN §3: states, actions, guards, in one place.
+
+`refusal(device, action, …)` says why an action cannot happen (a Refusal with a machine code
+and a French message) or returns None; `perform(…)` applies an allowed action and writes the
+event. Pages, the API, the loans and the recycling batches all go through `perform`, so a rule
+is written once. A refused action changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from refurb.auth.roles import Role
+from refurb.db_types import utcnow
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.inventory.enums import ErasureMethod, State
+from refurb.inventory.models import Device, Diagnosis, Erasure
+
+S = State
+
+
+class Action(StrEnum):
+    START_DIAGNOSIS = "start_diagnosis"
+    SEND_TO_REPAIR = "send_to_repair"
+    MARK_READY = "mark_ready"
+    RESERVE = "reserve"
+    RELEASE = "release"
+    LEND = "lend"
+    RETURN = "return"
+    GIVE = "give"
+    DEPLOY = "deploy"
+    WITHDRAW = "withdraw"
+    DISMANTLE = "dismantle"
+    RECYCLE = "recycle"
+    DECLARE_LOST = "declare_lost"
+
+
+class Via(StrEnum):
+    """The procedures that own some actions: they cannot be performed on their own."""
+
+    LOAN = "loan"
+    RECYCLING_BATCH = "recycling_batch"
+
+
+WORKSHOP = frozenset({Role.TECHNICIAN})
+FIELD = frozenset({Role.TECHNICIAN, Role.MAINTAINER})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[State]
+    target: State
+    label: object
+    roles: frozenset[Role]  # besides the coordinator, who may do everything
+    via: frozenset[Via] = field(default_factory=frozenset)  # required procedure, if any
+    direct_sources: frozenset[State] | None = None  # sources allowed without the procedure
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.START_DIAGNOSIS: Transition(
+        frozenset({S.RECEIVED}), S.DIAGNOSIS, _l("Commencer le diagnostic"), WORKSHOP
+    ),
+    Action.SEND_TO_REPAIR: Transition(
+        frozenset({S.DIAGNOSIS}), S.REPAIR, _l("Envoyer en réparation"), WORKSHOP
+    ),
+    Action.MARK_READY: Transition(
+        frozenset({S.DIAGNOSIS, S.REPAIR}), S.READY, _l("Déclarer prêt au réemploi"), WORKSHOP
+    ),
+    Action.RESERVE: Transition(
+        frozenset({S.READY}), S.RESERVED, _l("Réserver"), FIELD | {Role.LENDER}
+    ),
+    Action.RELEASE: Transition(
+        frozenset({S.RESERVED}), S.READY, _l("Lever la réservation"), FIELD | {Role.LENDER}
+    ),
+    Action.LEND: Transition(
+        frozenset({S.READY, S.RESERVED}),
+        S.ON_LOAN,
+        _l("Prêter"),
+        frozenset({Role.LENDER}),
+        via=frozenset({Via.LOAN}),
+    ),
+    Action.RETURN: Transition(
+        frozenset({S.ON_LOAN}),
+        S.DIAGNOSIS,
+        _l("Retour de prêt"),
+        frozenset({Role.LENDER}),
+        via=frozenset({Via.LOAN}),
+    ),
+    Action.GIVE: Transition(
+        frozenset({S.READY, S.RESERVED, S.ON_LOAN}),
+        S.GIVEN,
+        _l("Donner"),
+        WORKSHOP | {Role.LENDER},
+        via=frozenset({Via.LOAN}),
+        direct_sources=frozenset({S.READY, S.RESERVED}),
+    ),
+    Action.DEPLOY: Transition(
+        frozenset({S.READY, S.RESERVED}), S.DEPLOYED, _l("Mettre en service"), FIELD
+    ),
+    Action.WITHDRAW: Transition(
+        frozenset({S.DEPLOYED}), S.DIAGNOSIS, _l("Retirer du service"), FIELD
+    ),
+    Action.DISMANTLE: Transition(
+        frozenset({S.DIAGNOSIS, S.REPAIR}), S.PARTS, _l("Démonter pour pièces"), WORKSHOP
+    ),
+    Action.RECYCLE: Transition(
+        frozenset({S.RECEIVED, S.DIAGNOSIS, S.REPAIR, S.PARTS}),
+        S.RECYCLED,
+        _l("Recycler"),
+        WORKSHOP,
+        via=frozenset({Via.RECYCLING_BATCH}),
+    ),
+    Action.DECLARE_LOST: Transition(
+        frozenset({S.READY, S.RESERVED, S.ON_LOAN, S.DEPLOYED}),
+        S.LOST,
+        _l("Déclarer perdu"),
+        FIELD | {Role.LENDER},
+    ),
+}
+
+# Actions that start a new refurbishing cycle: the device must be tested and erased again.
+NEW_CYCLE = {Action.RETURN, Action.WITHDRAW}
+RESERVATION_PURPOSES = ("loan", "site", "rotation_pool")
+
+
+class Refusal(DomainError):
+    """An action refused by a rule of the lifecycle (409, or 403 for a role)."""
+
+
+@dataclass
+class Context:
+    """What an action may need besides the device: who, through what, and its parameters."""
+
+    actor: object = None
+    via: Via | None = None
+    note: str = ""
+    details: dict = field(default_factory=dict)
+
+
+def _role_allowed(actor, transition: Transition) -> bool:
+    return actor is None or actor.has_role(*transition.roles)
+
+
+def latest_diagnosis(device: Device) -> Diagnosis | None:
+    return db.session.scalar(
+        select(Diagnosis)
+        .where(Diagnosis.device_id == device.id)
+        .order_by(Diagnosis.performed_at.desc(), Diagnosis.id.desc())
+        .limit(1)
+    )
+
+
+def erasures_this_cycle(device: Device) -> list[Erasure]:
+    return list(
+        db.session.scalars(
+            select(Erasure).where(
+                Erasure.device_id == device.id, Erasure.performed_at >= device.cycle_started_at
+            )
+        )
+    )
+
+
+def media_not_erased(device: Device, *, destroyed_counts: bool = True) -> list:
+    """Active media with no verified erasure in the current cycle."""
+    done = {
+        e.medium_id
+        for e in erasures_this_cycle(device)
+        if e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY)
+    }
+    return [m for m in device.active_media if m.id not in done]
+
+
+def _storage_refusal(device: Device) -> Refusal | None:
+    if not device.active_media:
+        if device.category.holds_data and not device.storage_absent:
+            return Refusal(
+                "storage_unknown",
+                _(
+                    "Aucun support de stockage n'est enregistré pour cet appareil : ajoutez ses "
+                    "disques ou sa mémoire (ou indiquez qu'il n'en a pas), puis effacez-les."
+                ),
+            )
+        return None
+    pending = media_not_erased(device)
+    if pending:
+        names = ", ".join(m.serial or m.kind.label for m in pending)
+        return Refusal(
+            "erasure_required",
+            _(
+                "Effacement manquant : chaque support de stockage doit être effacé et vérifié "
+                "depuis la dernière remise en état (%(media)s).",
+                media=names,
+            ),
+            details={"media": [m.id for m in pending]},
+        )
+    return None
+
+
+def _guard_mark_ready(device: Device, context: Context) -> Refusal | None:
+    diagnosis = latest_diagnosis(device)
+    if diagnosis is None or diagnosis.performed_at < device.cycle_started_at:
+        return Refusal(
+            "functional_test_required",
+            _("Aucun test fonctionnel n'a été enregistré depuis la dernière remise en état."),
+        )
+    if not diagnosis.is_passed:
+        return Refusal(
+            "functional_test_failed",
+            _(
+                "Le dernier test fonctionnel n'est pas réussi : refaites le diagnostic une fois "
+                "l'appareil réparé (tous les points OK ou sans objet, "
+                "issue « prêt après effacement »)."
+            ),
+            details={"failed_items": diagnosis.failed_items},
+        )
+    refusal = _storage_refusal(device)
+    if refusal:
+        return refusal
+    if device.grade is None:
+        return Refusal(
+            "grade_required", _("Indiquez l'état esthétique (A, B ou C) avant de déclarer prêt.")
+        )
+    return None
+
+
+def _guard_reserve(device: Device, context: Context) -> Refusal | None:
+    purpose = context.details.get("purpose")
+    if purpose not in RESERVATION_PURPOSES:
+        return Refusal(
+            "purpose_required",
+            _("Précisez pour quoi l'appareil est réservé : un prêt, un lieu ou le parc tournant."),
+        )
+    if purpose == "loan" and context.via != Via.LOAN:
+        return Refusal(
+            "loan_required", _("Une réservation pour un prêt se fait depuis la fiche du prêt.")
+        )
+    return None
+
+
+def _guard_give(device: Device, context: Context) -> Refusal | None:
+    if context.via is None and not context.note.strip():
+        return Refusal(
+            "recipient_required", _("Indiquez à qui l'appareil est donné (dans la note).")
+        )
+    return None
+
+
+def _guard_deploy(device: Device, context: Context) -> Refusal | None:
+    from refurb.auth.models import Organisation
+    from refurb.auth.roles import OrganisationKind
+
+    if context.details.get("rotation_pool"):
+        return None
+    site_id = context.details.get("organisation_id")
+    site = db.session.get(Organisation, site_id) if site_id else None
+    if site is None or site.kind != OrganisationKind.SITE_HOST:
+        return Refusal(
+            "site_required",
+            _(
+                "Choisissez le lieu d'accueil où l'appareil est mis en service, "
+                "ou le parc tournant."
+            ),
+        )
+    return None
+
+
+def _guard_recycle(device: Device, context: Context) -> Refusal | None:
+    return _storage_refusal(device) if device.active_media else None
+
+
+def _guard_note(device: Device, context: Context) -> Refusal | None:
+    if not context.note.strip():
+        return Refusal("note_required", _("Expliquez ce qui s'est passé dans la note."))
+    return None
+
+
+GUARDS = {
+    Action.MARK_READY: _guard_mark_ready,
+    Action.RESERVE: _guard_reserve,
+    Action.GIVE: _guard_give,
+    Action.DEPLOY: _guard_deploy,
+    Action.RECYCLE: _guard_recycle,
+    Action.DECLARE_LOST: _guard_note,
+}
+
+
+def refusal(device: Device, action: Action, context: Context | None = None) -> Refusal | None:
+    """Why `action` cannot be performed on `device` now, or None when it can."""
+    context = context or Context()
+    transition = TRANSITIONS[action]
+    if device.state not in transition.sources:
+        return Refusal(
+            "invalid_state",
+            _(
+                "Action impossible : « %(action)s » ne s'applique pas à un appareil à l'état "
+                "« %(state)s ».",
+                action=transition.label,
+                state=device.state.label,
+            ),
+            details={"state": device.state.value},
+        )
+    if not _role_allowed(context.actor, transition):
+        return Refusal(
+            "role_not_allowed",
+            _("Votre rôle ne permet pas l'action « %(action)s ».", action=transition.label),
+            status=403,
+        )
+    if transition.via and context.via not in transition.via:
+        direct = transition.direct_sources
+        if direct is None or device.state not in direct:
+            if Via.LOAN in transition.via:
+                return Refusal("loan_required", _("Cette action se fait depuis la fiche du prêt."))
+            return Refusal(
+                "recycling_batch_required",
+                _("Le recyclage se fait en ajoutant l'appareil à un lot remis à un recycleur."),
+            )
+    guard = GUARDS.get(action)
+    return guard(device, context) if guard else None
+
+
+def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | None]]:
+    """Actions offered to `actor` for the device's state, each with what blocks it (if anything).
+
+    Actions that only another procedure (a loan, a recycling batch) performs are left out.
+    """
+    offered = []
+    for action, transition in TRANSITIONS.items():
+        if device.state not in transition.sources or not _role_allowed(actor, transition):
+            continue
+        if transition.via and not (
+            transition.direct_sources and device.state in transition.direct_sources
+        ):
+            continue
+        offered.append((action, refusal(device, action, Context(actor=actor))))
+    return offered
+
+
+def perform(device: Device, action: Action, context: Context) -> None:
+    """Apply `action` to the device and write its event, or raise the Refusal."""
+    blocked = refusal(device, action, context)
+    if blocked is not None:
+        raise blocked
+    transition = TRANSITIONS[action]
+    previous = device.state
+    now = utcnow()
+    device.state = transition.target
+    device.state_changed_at = now
+    if action in NEW_CYCLE:
+        device.cycle_started_at = now
+    if action == Action.DEPLOY:
+        device.holder_organisation_id = context.details.get("organisation_id")
+    elif action in (Action.WITHDRAW, Action.RECYCLE, Action.GIVE, Action.DISMANTLE):
+        device.holder_organisation_id = None
+    record(
+        "device",
+        device.id,
+        f"device.{action.value}",
+        actor=context.actor,
+        from_state=previous.value,
+        to_state=transition.target.value,
+        note=context.note.strip() or None,
+        details={k: v for k, v in context.details.items() if v not in (None, "")},
+    )
+    db.session.flush()

@@ -1,0 +1,19 @@
+"""Inventory tables."""
+
+from refurb.inventory.models.devices import Device, StorageMedium
+from refurb.inventory.models.donations import Collection, Donor, Partnership
+from refurb.inventory.models.recycling import RecyclingBatch
+from refurb.inventory.models.workshop import Diagnosis, Erasure, Repair, Snapshot
+
+__all__ = [
+    "Collection",
+    "Device",
+    "Diagnosis",
+    "Donor",
+    "Erasure",
+    "Partnership",
+    "RecyclingBatch",
+    "Repair",
+    "Snapshot",
+    "StorageMedium",
+]

@@ -1,0 +1,115 @@
+"""A device and its storage media."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from refurb.db_types import UTCDateTime, str_enum, utcnow
+from refurb.extensions import db
+from refurb.inventory.enums import MEDIAN_WEIGHT_KG, Category, Grade, MediumKind, State
+
+
+class Device(db.Model):
+    """A donated device, identified by the tag on its label, followed until its final state."""
+
+    __tablename__ = "devices"
+    __table_args__ = (
+        Index("ix_devices_state_created_at", "state", "created_at"),
+        Index("ix_devices_category_created_at", "category", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag: Mapped[str] = mapped_column(String(16), unique=True)
+    category: Mapped[Category] = mapped_column(str_enum(Category))
+    brand: Mapped[str] = mapped_column(String(80), default="")
+    model: Mapped[str] = mapped_column(String(120), default="")
+    serial_number: Mapped[str | None] = mapped_column(String(80), index=True)
+    year_of_manufacture: Mapped[int | None]
+    cpu: Mapped[str | None] = mapped_column(String(120))
+    ram_gb: Mapped[float | None]
+    screen_inches: Mapped[float | None]
+    battery_design_wh: Mapped[float | None]
+    battery_full_wh: Mapped[float | None]
+    os: Mapped[str | None] = mapped_column(String(120))
+    has_free_software: Mapped[bool] = mapped_column(default=False)
+    has_dys_software: Mapped[bool] = mapped_column(default=False)
+    simplified: Mapped[bool] = mapped_column(default=False)
+    grade: Mapped[Grade | None] = mapped_column(str_enum(Grade, 1), index=True)
+    weight_kg: Mapped[float | None]
+    accessories: Mapped[str] = mapped_column(String(255), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Set when the technician confirms the device has no storage medium at all.
+    storage_absent: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[State] = mapped_column(str_enum(State), default=State.RECEIVED)
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Start of the current refurbishing cycle (intake, or back from a loan or a site):
+    # the functional test and the erasures that count for mark_ready are those after it.
+    cycle_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    collection_id: Mapped[int | None] = mapped_column(ForeignKey("collections.id"), index=True)
+    holder_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
+    recycling_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recycling_batches.id"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    collection = relationship("Collection", lazy="raise")
+    holder = relationship("Organisation", lazy="raise")
+    media: Mapped[list["StorageMedium"]] = relationship(
+        back_populates="device", order_by="StorageMedium.id", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def effective_weight_kg(self) -> float:
+        """The weighed weight, or the category's median when it was not weighed."""
+        return self.weight_kg if self.weight_kg is not None else MEDIAN_WEIGHT_KG[self.category]
+
+    @property
+    def battery_health_percent(self) -> int | None:
+        if self.battery_design_wh and self.battery_full_wh:
+            return round(100 * self.battery_full_wh / self.battery_design_wh)
+        return None
+
+    @property
+    def active_media(self) -> list["StorageMedium"]:
+        return [m for m in self.media if not m.is_removed]
+
+    @property
+    def title(self) -> str:
+        return " ".join(part for part in (self.brand, self.model) if part) or self.category.label
+
+    def __repr__(self) -> str:
+        return f"<Device {self.tag} {self.state}>"
+
+
+class StorageMedium(db.Model):
+    """A data-bearing storage medium of a device (disk, SSD, eMMC, phone flash…)."""
+
+    __tablename__ = "storage_media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    kind: Mapped[MediumKind] = mapped_column(str_enum(MediumKind))
+    serial: Mapped[str] = mapped_column(String(80), default="")
+    model: Mapped[str] = mapped_column(String(120), default="")
+    size_gb: Mapped[float | None]
+    health_percent: Mapped[int | None]
+    smart_passed: Mapped[bool | None]
+    power_on_hours: Mapped[int | None]
+    # Taken out of the device (for destruction or reuse elsewhere): no longer counts.
+    is_removed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    device: Mapped[Device] = relationship(back_populates="media")
+
+    @property
+    def label(self) -> str:
+        size = f"{self.size_gb:g} Go" if self.size_gb else ""
+        parts = [self.kind.label, self.model, size, f"n° {self.serial}" if self.serial else ""]
+        return " · ".join(p for p in parts if p)

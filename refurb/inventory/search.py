@@ -1,0 +1,173 @@
+"""Finding devices: the filtered, sorted list and its CSV export (aggregates in SQL, no N+1)."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+
+from sqlalchemy import func, or_, select
+
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.inventory import tags
+from refurb.inventory.enums import Category, Grade, State
+from refurb.inventory.models import Collection, Device, Donor
+
+SORTS = {
+    "recent": (Device.created_at.desc(), Device.id.desc()),
+    "oldest": (Device.created_at.asc(), Device.id.asc()),
+    "tag": (Device.tag.asc(),),
+    "state": (Device.state.asc(), Device.created_at.desc()),
+    "category": (Device.category.asc(), Device.created_at.desc()),
+}
+
+
+@dataclass
+class DeviceFilters:
+    state: str = ""
+    category: str = ""
+    grade: str = ""
+    collection_id: int | None = None
+    donor_id: int | None = None
+    q: str = ""
+    sort: str = "recent"
+    page: int = 1
+    per_page: int = 50
+
+    @classmethod
+    def from_args(cls, args) -> "DeviceFilters":
+        def integer(name, default=None):
+            try:
+                return int(args.get(name)) if args.get(name) not in (None, "") else default
+            except ValueError:
+                return default
+
+        return cls(
+            state=args.get("state", "") if args.get("state") in State.__members__.values() else "",
+            category=args.get("category", "")
+            if args.get("category") in Category.__members__.values()
+            else "",
+            grade=args.get("grade", "") if args.get("grade") in Grade.__members__.values() else "",
+            collection_id=integer("collection_id"),
+            donor_id=integer("donor_id"),
+            q=(args.get("q") or "").strip()[:80],
+            sort=args.get("sort") if args.get("sort") in SORTS else "recent",
+            page=max(integer("page", 1), 1),
+            per_page=min(max(integer("per_page", 50), 1), 200),
+        )
+
+    def as_args(self, **overrides) -> dict:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(overrides)
+        return {
+            k: v
+            for k, v in values.items()
+            if v not in (None, "", 1, 50, "recent") or k in overrides
+        }
+
+
+def filtered(filters: DeviceFilters):
+    """The WHERE part of the list, shared by the page, the count, the API and the export."""
+    conditions = []
+    if filters.state:
+        conditions.append(Device.state == State(filters.state))
+    if filters.category:
+        conditions.append(Device.category == Category(filters.category))
+    if filters.grade:
+        conditions.append(Device.grade == Grade(filters.grade))
+    if filters.collection_id:
+        conditions.append(Device.collection_id == filters.collection_id)
+    if filters.donor_id:
+        conditions.append(
+            Device.collection_id.in_(
+                select(Collection.id).where(Collection.donor_id == filters.donor_id)
+            )
+        )
+    if filters.q:
+        try:
+            conditions.append(Device.tag == tags.parse_tag(filters.q))
+        except DomainError:
+            pattern = f"%{filters.q.lower()}%"
+            conditions.append(
+                or_(
+                    func.lower(Device.serial_number) == filters.q.lower(),
+                    func.lower(Device.model).like(pattern),
+                    func.lower(Device.brand).like(pattern),
+                    Device.tag.like(f"%{filters.q.upper()}%"),
+                )
+            )
+    return conditions
+
+
+def _rows(filters: DeviceFilters):
+    return (
+        select(Device, Collection.reference, Donor.name)
+        .outerjoin(Collection, Collection.id == Device.collection_id)
+        .outerjoin(Donor, Donor.id == Collection.donor_id)
+        .where(*filtered(filters))
+        .order_by(*SORTS[filters.sort])
+    )
+
+
+def search_devices(filters: DeviceFilters) -> tuple[list, int]:
+    """One page of (device, collection reference, donor name) rows, and the total count."""
+    total = db.session.scalar(select(func.count(Device.id)).where(*filtered(filters)))
+    page = db.session.execute(
+        _rows(filters).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    ).all()
+    return page, total
+
+
+def state_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Device.state, func.count()).group_by(Device.state))
+    return {state.value: count for state, count in rows}
+
+
+EXPORT_COLUMNS = (
+    "tag",
+    "category",
+    "brand",
+    "model",
+    "serial_number",
+    "year_of_manufacture",
+    "state",
+    "grade",
+    "weight_kg",
+    "os",
+    "simplified",
+    "collection",
+    "donor",
+    "created_at",
+)
+
+
+def export_csv(filters: DeviceFilters) -> Iterator[str]:
+    """The whole filtered list as CSV, streamed in chunks (personal data never included)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    statement = _rows(filters).execution_options(yield_per=2000)
+    for count, (device, reference, donor) in enumerate(db.session.execute(statement), start=1):
+        writer.writerow(
+            [
+                device.tag,
+                device.category.value,
+                device.brand,
+                device.model,
+                device.serial_number or "",
+                device.year_of_manufacture or "",
+                device.state.value,
+                device.grade.value if device.grade else "",
+                device.weight_kg or "",
+                device.os or "",
+                "1" if device.simplified else "0",
+                reference or "",
+                donor or "",
+                device.created_at.date().isoformat(),
+            ]
+        )
+        if count % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,209 @@
+"""Receiving devices: donors, partnerships, collections, and the devices themselves."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from refurb.errors import InvalidInput, check_version
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.inventory import tags
+from refurb.inventory.enums import Category, DonorKind
+from refurb.inventory.models import Collection, Device, Donor, Partnership
+from refurb.numbering import next_reference
+
+DEVICE_FIELDS = (
+    "category",
+    "brand",
+    "model",
+    "serial_number",
+    "year_of_manufacture",
+    "weight_kg",
+    "accessories",
+    "notes",
+    "collection_id",
+)
+
+
+def create_donor(actor, name: str, kind: DonorKind, **fields) -> Donor:
+    if not name.strip():
+        raise InvalidInput(
+            "name_required", _("Le nom du donateur est obligatoire."), details={"name": "required"}
+        )
+    donor = Donor(name=name.strip(), kind=kind, **fields)
+    db.session.add(donor)
+    db.session.flush()
+    record("donor", donor.id, "donor.created", actor=actor, details={"kind": kind.value})
+    return donor
+
+
+def update_donor(donor: Donor, actor, version, **fields) -> None:
+    check_version(donor, version)
+    for key, value in fields.items():
+        setattr(donor, key, value)
+    record("donor", donor.id, "donor.updated", actor=actor, details={"changed": sorted(fields)})
+    db.session.flush()
+
+
+def add_partnership(
+    donor: Donor,
+    actor,
+    signed_on: date,
+    ends_on: date | None = None,
+    notes: str = "",
+    document_name: str = "",
+    document_path: str = "",
+) -> Partnership:
+    if ends_on is not None and ends_on < signed_on:
+        raise InvalidInput(
+            "ends_before_signed",
+            _("La fin du partenariat précède sa signature."),
+            details={"ends_on": "before_signed_on"},
+        )
+    partnership = Partnership(
+        donor=donor,
+        signed_on=signed_on,
+        ends_on=ends_on,
+        notes=notes,
+        document_name=document_name,
+        document_path=document_path,
+    )
+    db.session.add(partnership)
+    db.session.flush()
+    record(
+        "donor",
+        donor.id,
+        "donor.partnership_signed",
+        actor=actor,
+        details={"partnership_id": partnership.id, "signed_on": signed_on.isoformat()},
+    )
+    return partnership
+
+
+def create_collection(
+    actor,
+    donor: Donor,
+    collected_on: date,
+    place: str = "",
+    workshop_id: int | None = None,
+    notes: str = "",
+) -> Collection:
+    if collected_on > date.today():
+        raise InvalidInput(
+            "date_in_future",
+            _("La date de collecte est dans le futur."),
+            details={"collected_on": "future"},
+        )
+    collection = Collection(
+        reference=next_reference("COL", on=collected_on),
+        donor=donor,
+        collected_on=collected_on,
+        place=place,
+        workshop_id=workshop_id,
+        notes=notes,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(collection)
+    db.session.flush()
+    record(
+        "collection",
+        collection.id,
+        "collection.created",
+        actor=actor,
+        organisation_id=workshop_id,
+        details={"donor_id": donor.id},
+    )
+    return collection
+
+
+def tag_in_use(tag: str) -> Device | None:
+    return db.session.scalar(select(Device).where(Device.tag == tag))
+
+
+def unique_new_tag() -> str:
+    while True:
+        tag = tags.generate_tag()
+        if tag_in_use(tag) is None:
+            return tag
+
+
+def claim_tag(typed: str | None) -> str:
+    """The tag for a new device: the typed (pre-printed) one if valid and free, or a new one."""
+    if not typed or not typed.strip():
+        return unique_new_tag()
+    tag = tags.parse_tag(typed)
+    holder = tag_in_use(tag)
+    if holder is not None:
+        raise InvalidInput(
+            "tag_taken",
+            _("L'étiquette %(tag)s est déjà sur un autre appareil.", tag=tag),
+            details={"tag": "taken"},
+        )
+    return tag
+
+
+def check_device_fields(fields: dict) -> None:
+    """Refuse implausible values in device fields (year, weight, unknown collection)."""
+    year = fields.get("year_of_manufacture")
+    if year is not None and not (1980 <= year <= date.today().year):
+        raise InvalidInput(
+            "year_out_of_range",
+            _("Année de fabrication invraisemblable."),
+            details={"year_of_manufacture": "out_of_range"},
+        )
+    weight = fields.get("weight_kg")
+    if weight is not None and not (0 < weight <= 100):
+        raise InvalidInput(
+            "weight_out_of_range",
+            _("Le poids doit être compris entre 0 et 100 kg."),
+            details={"weight_kg": "out_of_range"},
+        )
+    if (
+        fields.get("collection_id") is not None
+        and db.session.get(Collection, fields["collection_id"]) is None
+    ):
+        raise InvalidInput(
+            "unknown_collection", _("Collecte inconnue."), details={"collection_id": "unknown"}
+        )
+
+
+def receive_device(actor, *, category: Category, tag: str | None = None, **fields) -> Device:
+    """Record a device received into the inventory, in state `received`."""
+    unknown = set(fields) - set(DEVICE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown device fields: {sorted(unknown)}")
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    if fields.get("serial_number") == "":
+        fields["serial_number"] = None
+    check_device_fields(fields)
+    device = Device(
+        tag=claim_tag(tag), category=category, created_by_id=getattr(actor, "id", None), **fields
+    )
+    db.session.add(device)
+    db.session.flush()
+    record(
+        "device",
+        device.id,
+        "device.received",
+        actor=actor,
+        to_state=device.state.value,
+        details={"tag": device.tag, "collection_id": device.collection_id},
+    )
+    return device
+
+
+def duplicate_serials(device: Device) -> list[str]:
+    """Tags of other devices carrying the same serial number (flagged, not refused)."""
+    if not device.serial_number:
+        return []
+    return list(
+        db.session.scalars(
+            select(Device.tag)
+            .where(
+                func.lower(Device.serial_number) == device.serial_number.lower(),
+                Device.id != device.id,
+            )
+            .order_by(Device.id)
+        )
+    )

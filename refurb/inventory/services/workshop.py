@@ -1,0 +1,305 @@
+"""At the workbench: diagnoses, storage media, erasures, repairs, specs and readiness."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from refurb.auth.roles import Role
+from refurb.db_types import utcnow
+from refurb.errors import InvalidInput, check_version
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.inventory.checklists import checklist
+from refurb.inventory.enums import (
+    CheckResult,
+    DiagnosisOutcome,
+    ErasureMethod,
+    Grade,
+    MediumKind,
+    RepairBarrier,
+    RepairStatus,
+)
+from refurb.inventory.models import Device, Diagnosis, Erasure, Repair, StorageMedium
+from refurb.inventory.services.intake import check_device_fields
+from refurb.numbering import next_reference
+
+WORKBENCH_STATES = {"received", "diagnosis", "repair"}
+
+# Fields a technician edits on the device page (specs and readiness).
+EDITABLE_FIELDS = {
+    "brand",
+    "model",
+    "serial_number",
+    "year_of_manufacture",
+    "cpu",
+    "ram_gb",
+    "screen_inches",
+    "battery_design_wh",
+    "battery_full_wh",
+    "os",
+    "has_free_software",
+    "has_dys_software",
+    "simplified",
+    "grade",
+    "weight_kg",
+    "accessories",
+    "notes",
+    "storage_absent",
+}
+
+
+def _not_in_the_future(when: datetime | None, field: str) -> datetime:
+    now = utcnow()
+    if when is None:
+        return now
+    if when > now:
+        raise InvalidInput(
+            "date_in_future", _("La date est dans le futur."), details={field: "future"}
+        )
+    return when
+
+
+def record_diagnosis(
+    device: Device,
+    actor,
+    results: dict[str, dict],
+    outcome: DiagnosisOutcome,
+    notes: str = "",
+    performed_at: datetime | None = None,
+) -> Diagnosis:
+    """Record a functional test: every item of the category's checklist answered."""
+    items = checklist(device.category)
+    expected = [item.key for item in items]
+    errors = {}
+    ordered = []
+    for key in expected:
+        answer = results.get(key) or {}
+        value = answer.get("result")
+        if value not in {r.value for r in CheckResult}:
+            errors[key] = "required"
+            continue
+        ordered.append({"key": key, "result": value, "note": (answer.get("note") or "").strip()})
+    unknown = set(results) - set(expected)
+    for key in unknown:
+        errors[key] = "unknown_item"
+    if errors:
+        raise InvalidInput(
+            "checklist_incomplete",
+            _("Répondez à chaque point du test (OK, défaut ou sans objet)."),
+            details=errors,
+        )
+    failed = [r["key"] for r in ordered if r["result"] == CheckResult.FAIL.value]
+    if failed and outcome == DiagnosisOutcome.READY_AFTER_ERASURE:
+        raise InvalidInput(
+            "outcome_contradicts_checklist",
+            _("Des points sont en défaut : l'issue ne peut pas être « prêt après effacement »."),
+            details={"outcome": "contradicts_checklist"},
+        )
+    diagnosis = Diagnosis(
+        device_id=device.id,
+        technician_id=getattr(actor, "id", None),
+        outcome=outcome,
+        results=ordered,
+        notes=notes.strip(),
+        performed_at=_not_in_the_future(performed_at, "performed_at"),
+    )
+    db.session.add(diagnosis)
+    db.session.flush()
+    record(
+        "device",
+        device.id,
+        "device.diagnosed",
+        actor=actor,
+        note=notes.strip() or None,
+        details={"diagnosis_id": diagnosis.id, "outcome": outcome.value, "failed": failed},
+    )
+    return diagnosis
+
+
+def add_medium(
+    device: Device,
+    actor,
+    kind: MediumKind,
+    serial: str = "",
+    model: str = "",
+    size_gb: float | None = None,
+    **measures,
+) -> StorageMedium:
+    serial = serial.strip()
+    if serial and any(m.serial == serial for m in device.active_media):
+        raise InvalidInput(
+            "medium_exists",
+            _("Ce support est déjà enregistré sur l'appareil."),
+            details={"serial": "exists"},
+        )
+    medium = StorageMedium(
+        device=device, kind=kind, serial=serial, model=model.strip(), size_gb=size_gb, **measures
+    )
+    db.session.add(medium)
+    device.storage_absent = False
+    db.session.flush()
+    record(
+        "device",
+        device.id,
+        "device.medium_added",
+        actor=actor,
+        details={"medium_id": medium.id, "kind": kind.value, "serial": serial},
+    )
+    return medium
+
+
+def remove_medium(device: Device, medium: StorageMedium, actor, note: str = "") -> None:
+    if medium.device_id != device.id:
+        raise InvalidInput("medium_elsewhere", _("Ce support n'appartient pas à cet appareil."))
+    medium.is_removed = True
+    record(
+        "device",
+        device.id,
+        "device.medium_removed",
+        actor=actor,
+        note=note or None,
+        details={"medium_id": medium.id, "serial": medium.serial},
+    )
+
+
+def record_erasure(
+    device: Device,
+    actor,
+    medium: StorageMedium,
+    method: ErasureMethod,
+    tool: str,
+    verified: bool,
+    verification_note: str = "",
+    performed_at: datetime | None = None,
+) -> Erasure:
+    """Record the sanitisation of one medium; gives it its certificate number."""
+    if medium.device_id != device.id or medium.is_removed:
+        raise InvalidInput(
+            "medium_elsewhere",
+            _("Ce support n'est pas dans cet appareil."),
+            details={"medium_id": "elsewhere"},
+        )
+    if not tool.strip():
+        raise InvalidInput(
+            "tool_required",
+            _("Indiquez l'outil utilisé (ex. nwipe, hdparm, nvme-cli)."),
+            details={"tool": "required"},
+        )
+    if not verified and not verification_note.strip():
+        raise InvalidInput(
+            "verification_note_required",
+            _("Un effacement non vérifié doit être expliqué dans la note de vérification."),
+            details={"verification_note": "required"},
+        )
+    erasure = Erasure(
+        device_id=device.id,
+        medium_id=medium.id,
+        medium_serial=medium.serial,
+        method=method,
+        tool=tool.strip(),
+        operator_id=getattr(actor, "id", None),
+        verified=verified,
+        verification_note=verification_note.strip(),
+        performed_at=_not_in_the_future(performed_at, "performed_at"),
+        certificate_number=next_reference("CE", width=5),
+    )
+    db.session.add(erasure)
+    if method == ErasureMethod.DESTROY:
+        medium.is_removed = True
+    db.session.flush()
+    record(
+        "device",
+        device.id,
+        "device.erased",
+        actor=actor,
+        details={
+            "erasure_id": erasure.id,
+            "medium_id": medium.id,
+            "method": method.value,
+            "verified": verified,
+            "certificate": erasure.certificate_number,
+        },
+    )
+    return erasure
+
+
+def record_repair(
+    device: Device,
+    actor,
+    problem: str,
+    status: RepairStatus,
+    barrier: RepairBarrier | None = None,
+    parts_used: str = "",
+    minutes_spent: int | None = None,
+    notes: str = "",
+    performed_at: datetime | None = None,
+) -> Repair:
+    if not problem.strip():
+        raise InvalidInput(
+            "problem_required", _("Décrivez le problème."), details={"problem": "required"}
+        )
+    if status == RepairStatus.END_OF_LIFE and barrier is None:
+        raise InvalidInput(
+            "barrier_required",
+            _("Pour une fin de vie, indiquez ce qui empêche la réparation."),
+            details={"barrier": "required"},
+        )
+    if status != RepairStatus.END_OF_LIFE:
+        barrier = None
+    if minutes_spent is not None and not (0 <= minutes_spent <= 24 * 60):
+        raise InvalidInput(
+            "minutes_out_of_range",
+            _("Temps passé invraisemblable."),
+            details={"minutes_spent": "out_of_range"},
+        )
+    workshops = sorted(actor.organisation_ids(Role.TECHNICIAN)) if actor is not None else []
+    repair = Repair(
+        device_id=device.id,
+        technician_id=getattr(actor, "id", None),
+        organisation_id=workshops[0] if workshops else None,
+        problem=problem.strip(),
+        status=status,
+        barrier=barrier,
+        parts_used=parts_used.strip(),
+        minutes_spent=minutes_spent,
+        notes=notes.strip(),
+        performed_at=_not_in_the_future(performed_at, "performed_at"),
+    )
+    db.session.add(repair)
+    db.session.flush()
+    record(
+        "device",
+        device.id,
+        "device.repaired",
+        actor=actor,
+        details={
+            "repair_id": repair.id,
+            "status": status.value,
+            "barrier": barrier.value if barrier else None,
+        },
+    )
+    return repair
+
+
+def update_device(device: Device, actor, version, **fields) -> list[str]:
+    """Edit specs and readiness (grade, software, simplified…); refuse a stale version."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    check_version(device, version)
+    if device.state.is_final:
+        raise InvalidInput(
+            "device_final", _("Cet appareil a quitté le programme : sa fiche est close.")
+        )
+    if "grade" in fields and fields["grade"] is not None:
+        fields["grade"] = Grade(fields["grade"])
+    if fields.get("serial_number") == "":
+        fields["serial_number"] = None
+    check_device_fields(fields)
+    changed = sorted(k for k, v in fields.items() if getattr(device, k) != v)
+    for key in changed:
+        setattr(device, key, fields[key])
+    if changed:
+        record("device", device.id, "device.edited", actor=actor, details={"changed": changed})
+        db.session.flush()
+    return changed

@@ -1,0 +1,122 @@
+"""Shared PDF frame (reportlab): A4 pages with the programme's header and page numbers.
+
+Documents are pure functions returning bytes; they are tested on their text and looked at.
+"""
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+PROGRAMME = "Gers Numérique — filière de reconditionnement du Gers"
+BRAND = colors.HexColor("#1d5b3a")
+
+_styles = getSampleStyleSheet()
+TITLE = ParagraphStyle(
+    "refurb-title",
+    parent=_styles["Title"],
+    fontSize=17,
+    leading=21,
+    textColor=BRAND,
+    spaceAfter=4 * mm,
+    alignment=0,
+)
+BODY = ParagraphStyle("refurb-body", parent=_styles["BodyText"], fontSize=10, leading=13.5)
+SMALL = ParagraphStyle(
+    "refurb-small", parent=BODY, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5560")
+)
+CELL = ParagraphStyle("refurb-cell", parent=BODY, fontSize=8.5, leading=10.5)
+HEAD = ParagraphStyle("refurb-head", parent=CELL, fontName="Helvetica-Bold")
+RIGHT = ParagraphStyle("refurb-right", parent=BODY, alignment=TA_RIGHT)
+
+
+def text(value) -> str:
+    """Escape a value for a Paragraph."""
+    return escape("" if value is None else str(value))
+
+
+def para(value, style=BODY) -> Paragraph:
+    return Paragraph(text(value), style)
+
+
+def facts(rows: Sequence[tuple[str, object]]) -> Table:
+    """A two-column table of labels and values."""
+    table = Table(
+        [[Paragraph(f"<b>{text(k)}</b>", CELL), para(v, CELL)] for k, v in rows],
+        colWidths=[45 * mm, 125 * mm],
+    )
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
+    )
+    return table
+
+
+def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
+    """A ruled table whose header repeats on every page."""
+    data = [[para(h, HEAD) for h in header]] + [[para(c, CELL) for c in row] for row in rows]
+    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8efe9")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5a0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def signature_block(left: str, right: str) -> Table:
+    table = Table(
+        [[para(left, SMALL), para(right, SMALL)], ["", ""]],
+        colWidths=[85 * mm, 85 * mm],
+        rowHeights=[None, 22 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [("BOX", (0, 1), (0, 1), 0.4, colors.grey), ("BOX", (1, 1), (1, 1), 0.4, colors.grey)]
+        )
+    )
+    return table
+
+
+def render(title: str, reference: str, story: list, *, issued_on: date | None = None) -> bytes:
+    """Lay out a document on A4 pages with header, reference and page numbers."""
+    buffer = io.BytesIO()
+    issued = (issued_on or date.today()).strftime("%d/%m/%Y")
+
+    def frame(canvas, document):
+        canvas.saveState()
+        canvas.setFillColor(BRAND)
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawString(20 * mm, 287 * mm, PROGRAMME)
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.HexColor("#4a5560"))
+        canvas.drawRightString(190 * mm, 287 * mm, f"{reference} — émis le {issued}")
+        canvas.drawRightString(190 * mm, 10 * mm, f"page {document.page}")
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=22 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author="refurb — Gers Numérique",
+        subject=reference,
+    )
+    document.build([Paragraph(text(title), TITLE), *story], onFirstPage=frame, onLaterPages=frame)
+    return buffer.getvalue()
+
+
+SPACE = Spacer(1, 5 * mm)
