@@ -122,6 +122,47 @@ def backup_command(out):
     click.echo(f"Sauvegarde écrite dans {out} : {description}.")
 
 
+@click.command("import-devices")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--collection", "reference", default=None, help="Référence de collecte (COL-…).")
+@with_appcontext
+def import_devices_command(csv_file, reference):
+    """Receive the devices of a CSV file: all of them, or none if a row is wrong."""
+    from refurb.inventory.importer import ImportRejected, decode, import_devices
+    from refurb.inventory.models import Collection
+
+    collection = None
+    if reference:
+        collection = db.session.scalar(select(Collection).where(Collection.reference == reference))
+        if collection is None:
+            raise click.ClickException(f"Collecte inconnue : {reference}")
+    try:
+        devices = import_devices(None, decode(csv_file.read_bytes()), collection)
+    except ImportRejected as rejected:
+        db.session.rollback()
+        for error in rejected.errors:
+            click.echo(f"ligne {error.line}, colonne {error.column or '-'} : {error.reason}", err=True)
+        raise click.ClickException(rejected.message) from rejected
+    except DomainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(f"{len(devices)} appareil(s) importé(s).")
+
+
+@click.command("export-ords")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_ords_command(out):
+    """Write the repairs as an Open Repair Data Standard CSV file."""
+    from refurb.inventory.ords import export_ords
+
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        for chunk in export_ords():
+            handle.write(chunk)
+    click.echo(f"Export ORDS écrit dans {out}.")
+
+
 def register(app: Flask) -> None:
     for command in (
         init_command,
@@ -129,5 +170,7 @@ def register(app: Flask) -> None:
         create_user_command,
         create_organisation_command,
         backup_command,
+        import_devices_command,
+        export_ords_command,
     ):
         app.cli.add_command(command)

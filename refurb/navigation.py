@@ -15,6 +15,9 @@ class NavItem:
 
 MENU: list[NavItem] = [
     NavItem("main.home", _l("Accueil")),
+    NavItem("inventory.devices", _l("Appareils")),
+    NavItem("inventory.donors", _l("Donateurs")),
+    NavItem("inventory.recycling_batches", _l("Recyclage")),
     NavItem("admin.organisations", _l("Organisations")),
     NavItem("admin.users", _l("Utilisateurs")),
     NavItem("history.journal", _l("Journal")),

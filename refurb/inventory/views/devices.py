@@ -1,0 +1,307 @@
+"""Device list, page, intake, edit, actions, import and export."""
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from refurb.auth.access import allow
+from refurb.auth.models import Organisation, User
+from refurb.auth.roles import OrganisationKind, Role
+from refurb.errors import DomainError, check_version
+from refurb.extensions import db
+from refurb.history.models import Event
+from refurb.inventory import lifecycle, search
+from refurb.inventory.checklists import checklist
+from refurb.inventory.enums import Category, Grade, State
+from refurb.inventory.forms import DeviceEditForm, ImportForm, IntakeForm, TransitionForm
+from refurb.inventory.importer import ImportRejected, decode, import_devices
+from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
+from refurb.inventory.models import Collection, Diagnosis, Erasure, Repair, Snapshot
+from refurb.inventory.services import intake, workshop
+from refurb.inventory.views import EVENT_LABELS, WORKSHOP, bp, device_or_404
+from refurb.web import show_on_form
+
+
+def collection_choices(blank: str):
+    rows = db.session.execute(
+        select(Collection.id, Collection.reference, Collection.collected_on)
+        .order_by(Collection.collected_on.desc(), Collection.id.desc())
+        .limit(200)
+    )
+    return [(None, blank)] + [(r.id, f"{r.reference} ({r.collected_on:%d/%m/%Y})") for r in rows]
+
+
+def site_choices():
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.kind == OrganisationKind.SITE_HOST, Organisation.is_active)
+        .order_by(Organisation.name)
+    )
+    return [(None, _("— choisissez un lieu —"))] + [(r.id, r.name) for r in rows]
+
+
+@bp.route("/appareils")
+@allow(*WORKSHOP)
+def devices():
+    filters = search.DeviceFilters.from_args(request.args)
+    rows, total = search.search_devices(filters)
+    collection = (
+        db.session.get(Collection, filters.collection_id) if filters.collection_id else None
+    )
+    return render_template(
+        "inventory/devices.html",
+        rows=rows,
+        total=total,
+        filters=filters,
+        pages=max((total + filters.per_page - 1) // filters.per_page, 1),
+        states=list(State),
+        categories=list(Category),
+        grades=list(Grade),
+        counts=search.state_counts(),
+        collection=collection,
+    )
+
+
+@bp.route("/appareils/export.csv")
+@allow(*WORKSHOP)
+def export_devices():
+    filters = search.DeviceFilters.from_args(request.args)
+    return Response(
+        stream_with_context(search.export_csv(filters)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=appareils.csv"},
+    )
+
+
+@bp.route("/appareils/nouveau", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def intake_device():
+    form = IntakeForm()
+    form.collection_id.choices = collection_choices(_("— sans collecte —"))
+    if request.method == "GET":
+        form.tag.data = request.args.get("tag", "")
+        form.collection_id.data = request.args.get("collection_id", type=int)
+        form.category.data = request.args.get("category", "")
+        form.brand.data = request.args.get("brand", "")
+    if form.validate_on_submit():
+        try:
+            device = intake.receive_device(
+                current_user,
+                category=Category(form.category.data),
+                tag=form.tag.data,
+                brand=form.brand.data or "",
+                model=form.model.data or "",
+                serial_number=form.serial_number.data,
+                year_of_manufacture=form.year_of_manufacture.data,
+                weight_kg=float(form.weight_kg.data) if form.weight_kg.data is not None else None,
+                accessories=form.accessories.data or "",
+                notes=form.notes.data or "",
+                collection_id=form.collection_id.data,
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            duplicates = intake.duplicate_serials(device)
+            db.session.commit()
+            flash(_("Appareil %(tag)s enregistré.", tag=device.tag), "success")
+            if duplicates:
+                flash(
+                    _(
+                        "Attention : ce numéro de série est déjà enregistré sur %(tags)s.",
+                        tags=", ".join(duplicates),
+                    ),
+                    "error",
+                )
+            if form.submit_next.data:
+                return redirect(
+                    url_for(
+                        ".intake_device",
+                        collection_id=device.collection_id,
+                        category=device.category.value,
+                        brand=device.brand,
+                    )
+                )
+            return redirect(url_for(".device", tag=device.tag))
+    return render_template("inventory/intake.html", form=form), (
+        400 if form.is_submitted() else 200
+    )
+
+
+def _device_page(device, edit_form=None, status=200):
+    diagnosis = lifecycle.latest_diagnosis(device)
+    erasures = db.session.scalars(
+        select(Erasure).where(Erasure.device_id == device.id).order_by(Erasure.performed_at.desc())
+    ).all()
+    repairs = db.session.scalars(
+        select(Repair).where(Repair.device_id == device.id).order_by(Repair.performed_at.desc())
+    ).all()
+    snapshots = db.session.execute(
+        select(Snapshot.id, Snapshot.kind, Snapshot.filename, Snapshot.uploaded_at)
+        .where(Snapshot.device_id == device.id)
+        .order_by(Snapshot.id.desc())
+    ).all()
+    history = db.session.execute(
+        select(Event, User.name)
+        .outerjoin(User, User.id == Event.actor_id)
+        .where(Event.subject_type == "device", Event.subject_id == device.id)
+        .order_by(Event.occurred_at.desc(), Event.id.desc())
+    ).all()
+    collection = db.session.get(Collection, device.collection_id) if device.collection_id else None
+    holder = (
+        db.session.get(Organisation, device.holder_organisation_id)
+        if device.holder_organisation_id
+        else None
+    )
+    edit_form = edit_form or DeviceEditForm(
+        obj=device,
+        data={"grade": device.grade.value if device.grade else "", "version": device.version},
+    )
+    transition_form = TransitionForm(data={"version": device.version})
+    transition_form.organisation_id.choices = site_choices()
+    return render_template(
+        "inventory/device.html",
+        device=device,
+        diagnosis=diagnosis,
+        checklist={item.key: item.label for item in checklist(device.category)},
+        erasures=erasures,
+        cycle_erasures=[e for e in erasures if e.performed_at >= device.cycle_started_at],
+        repairs=repairs,
+        snapshots=snapshots,
+        history=history,
+        collection=collection,
+        holder=holder,
+        duplicates=intake.duplicate_serials(device),
+        edit_form=edit_form,
+        transition_form=transition_form,
+        actions=lifecycle.available_actions(device, current_user),
+        transitions=TRANSITIONS,
+        event_labels=EVENT_LABELS,
+        state_labels={s.value: s.label for s in State},
+        media_pending={m.id for m in lifecycle.media_not_erased(device, destroyed_counts=True)},
+        diagnosis_current=diagnosis is not None
+        and diagnosis.performed_at >= device.cycle_started_at,
+    ), status
+
+
+@bp.route("/appareils/<tag>")
+@allow(*WORKSHOP, Role.MAINTAINER)
+def device(tag):
+    return _device_page(device_or_404(tag))
+
+
+@bp.route("/appareils/<tag>/modifier", methods=["POST"])
+@allow(*WORKSHOP)
+def edit_device(tag):
+    device = device_or_404(tag)
+    form = DeviceEditForm()
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in workshop.EDITABLE_FIELDS}
+        for name in (
+            "ram_gb",
+            "screen_inches",
+            "battery_design_wh",
+            "battery_full_wh",
+            "weight_kg",
+        ):
+            fields[name] = float(fields[name]) if fields[name] is not None else None
+        fields["grade"] = fields["grade"] or None
+        for name in ("brand", "model", "accessories", "notes"):
+            fields[name] = fields[name] or ""
+        try:
+            changed = workshop.update_device(device, current_user, form.version.data, **fields)
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+            return _device_page(device_or_404(tag), edit_form=form, status=409)
+        db.session.commit()
+        flash(_("Fiche enregistrée.") if changed else _("Aucune modification."), "success")
+        return redirect(url_for(".device", tag=device.tag))
+    return _device_page(device, edit_form=form, status=400)
+
+
+@bp.route("/appareils/<tag>/actions/<action>", methods=["POST"])
+@allow(*WORKSHOP, *lifecycle.FIELD)
+def transition(tag, action):
+    device = device_or_404(tag)
+    try:
+        chosen = Action(action)
+    except ValueError:
+        return redirect(url_for(".device", tag=device.tag))
+    form = TransitionForm()
+    form.organisation_id.choices = site_choices()
+    if not form.validate_on_submit():
+        flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
+        return redirect(url_for(".device", tag=device.tag))
+    details = {}
+    if chosen == Action.RESERVE:
+        details["purpose"] = form.purpose.data
+    if chosen == Action.DEPLOY:
+        details = {
+            "organisation_id": form.organisation_id.data,
+            "rotation_pool": form.rotation_pool.data,
+        }
+    try:
+        check_version(device, form.version.data)
+        lifecycle.perform(
+            device, chosen, Context(actor=current_user, note=form.note.data or "", details=details)
+        )
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "%(action)s : fait. L'appareil est maintenant « %(state)s ».",
+                action=TRANSITIONS[chosen].label,
+                state=device.state.label,
+            ),
+            "success",
+        )
+    return redirect(url_for(".device", tag=device.tag))
+
+
+@bp.route("/appareils/import", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def import_page():
+    form = ImportForm()
+    form.collection_id.choices = collection_choices(_("— aucune —"))
+    errors, status = [], 200
+    if form.validate_on_submit():
+        collection = (
+            db.session.get(Collection, form.collection_id.data) if form.collection_id.data else None
+        )
+        try:
+            devices = import_devices(current_user, decode(form.file.data.read()), collection)
+        except ImportRejected as rejected:
+            db.session.rollback()
+            errors, status = rejected.errors, 400
+            form.form_errors.append(rejected.message)
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(n)d appareil(s) importé(s).", n=len(devices)), "success")
+            return redirect(url_for(".devices", sort="recent"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("inventory/import.html", form=form, errors=errors), status
+
+
+@bp.route("/appareils/<tag>/diagnostics/<int:diagnosis_id>")
+@allow(*WORKSHOP)
+def diagnosis(tag, diagnosis_id):
+    device = device_or_404(tag)
+    found = db.get_or_404(Diagnosis, diagnosis_id)
+    if found.device_id != device.id:
+        return redirect(url_for(".device", tag=device.tag))
+    return render_template(
+        "inventory/diagnosis_view.html",
+        device=device,
+        diagnosis=found,
+        checklist={item.key: item.label for item in checklist(device.category)},
+    )

@@ -1,0 +1,278 @@
+"""Donors, partnerships and collections, with the donation receipt."""
+
+import secrets
+from pathlib import Path
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from refurb.auth.access import allow
+from refurb.auth.models import Organisation
+from refurb.auth.roles import OrganisationKind
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.inventory.enums import DonorKind
+from refurb.inventory.forms import CollectionForm, DonorForm, PartnershipForm
+from refurb.inventory.models import Collection, Device, Donor, Partnership
+from refurb.inventory.pdf import donation_receipt
+from refurb.inventory.services import intake
+from refurb.inventory.views import WORKSHOP, bp
+from refurb.territory.services import all_communes
+from refurb.web import show_on_form
+
+
+def _organisation_choices(*kinds):
+    statement = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if kinds:
+        statement = statement.where(Organisation.kind.in_(kinds))
+    return [(None, _("— aucune —"))] + [(r.id, r.name) for r in db.session.execute(statement)]
+
+
+@bp.route("/donateurs")
+@allow(*WORKSHOP)
+def donors():
+    counts = (
+        select(
+            Collection.donor_id,
+            func.count(Device.id).label("devices"),
+            func.count(func.distinct(Collection.id)).label("collections"),
+        )
+        .join(Device, Device.collection_id == Collection.id, isouter=True)
+        .group_by(Collection.donor_id)
+        .subquery()
+    )
+    partnerships = (
+        select(Partnership.donor_id, func.max(Partnership.signed_on).label("signed"))
+        .group_by(Partnership.donor_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Donor,
+            func.coalesce(counts.c.devices, 0),
+            func.coalesce(counts.c.collections, 0),
+            partnerships.c.signed,
+        )
+        .outerjoin(counts, counts.c.donor_id == Donor.id)
+        .outerjoin(partnerships, partnerships.c.donor_id == Donor.id)
+        .order_by(Donor.name)
+    ).all()
+    return render_template("inventory/donors.html", rows=rows)
+
+
+def _donor_fields(form: DonorForm) -> dict:
+    return {
+        "organisation_id": form.organisation_id.data,
+        "commune_code": form.commune.data,
+        "contact_name": form.contact_name.data or "",
+        "email": form.email.data or "",
+        "phone": form.phone.data or "",
+        "notes": form.notes.data or "",
+    }
+
+
+@bp.route("/donateurs/nouveau", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def new_donor():
+    form = DonorForm()
+    form.organisation_id.choices = _organisation_choices()
+    if form.validate_on_submit():
+        try:
+            donor = intake.create_donor(
+                current_user, form.name.data, DonorKind(form.kind.data), **_donor_fields(form)
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Donateur enregistré."), "success")
+            return redirect(url_for(".donor", donor_id=donor.id))
+    return render_template(
+        "inventory/donor_form.html", form=form, donor=None, communes=all_communes()
+    ), (400 if form.is_submitted() else 200)
+
+
+@bp.route("/donateurs/<int:donor_id>", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def donor(donor_id):
+    donor = db.get_or_404(Donor, donor_id)
+    form = DonorForm(
+        obj=donor,
+        data={"commune": donor.commune_code, "kind": donor.kind.value, "version": donor.version},
+    )
+    form.organisation_id.choices = _organisation_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            intake.update_donor(
+                donor,
+                current_user,
+                form.version.data,
+                name=form.name.data.strip(),
+                kind=DonorKind(form.kind.data),
+                **_donor_fields(form),
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("Donateur enregistré."), "success")
+            return redirect(url_for(".donor", donor_id=donor.id))
+    elif form.is_submitted():
+        status = 400
+    collections = db.session.execute(
+        select(Collection, func.count(Device.id))
+        .outerjoin(Device, Device.collection_id == Collection.id)
+        .where(Collection.donor_id == donor.id)
+        .group_by(Collection.id)
+        .order_by(Collection.collected_on.desc())
+    ).all()
+    return render_template(
+        "inventory/donor.html",
+        donor=donor,
+        form=form,
+        collections=collections,
+        partnership_form=PartnershipForm(prefix="p"),
+        communes=all_communes(),
+    ), status
+
+
+@bp.route("/donateurs/<int:donor_id>/partenariats", methods=["POST"])
+@allow(*WORKSHOP)
+def add_partnership(donor_id):
+    donor = db.get_or_404(Donor, donor_id)
+    form = PartnershipForm(prefix="p")
+    if not form.validate_on_submit():
+        for field in form:
+            for message in field.errors:
+                flash(f"{field.label.text} : {message}", "error")
+        return redirect(url_for(".donor", donor_id=donor.id))
+    name = path = ""
+    if form.document.data:
+        folder = Path(current_app.instance_path) / "uploads" / "partnerships"
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = f"{donor.id}-{secrets.token_hex(8)}.pdf"
+        form.document.data.save(folder / stored)
+        name, path = (form.document.data.filename or "convention.pdf")[:255], stored
+    try:
+        intake.add_partnership(
+            donor,
+            current_user,
+            form.signed_on.data,
+            form.ends_on.data,
+            form.notes.data or "",
+            name,
+            path,
+        )
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Partenariat enregistré."), "success")
+    return redirect(url_for(".donor", donor_id=donor.id))
+
+
+@bp.route("/partenariats/<int:partnership_id>/convention.pdf")
+@allow(*WORKSHOP)
+def partnership_document(partnership_id):
+    partnership = db.get_or_404(Partnership, partnership_id)
+    if not partnership.document_path:
+        return redirect(url_for(".donor", donor_id=partnership.donor_id))
+    folder = Path(current_app.instance_path) / "uploads" / "partnerships"
+    return send_file(
+        folder / Path(partnership.document_path).name,
+        mimetype="application/pdf",
+        download_name=partnership.document_name or "convention.pdf",
+    )
+
+
+@bp.route("/collectes")
+@allow(*WORKSHOP)
+def collections():
+    rows = db.session.execute(
+        select(Collection, func.count(Device.id))
+        .outerjoin(Device, Device.collection_id == Collection.id)
+        .group_by(Collection.id)
+        .order_by(Collection.collected_on.desc(), Collection.id.desc())
+        .limit(200)
+    ).all()
+    return render_template("inventory/collections.html", rows=rows)
+
+
+@bp.route("/collectes/nouvelle", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def new_collection():
+    form = CollectionForm()
+    form.donor_id.choices = [(None, _("— choisissez —"))] + [
+        (r.id, r.name)
+        for r in db.session.execute(select(Donor.id, Donor.name).order_by(Donor.name))
+    ]
+    form.workshop_id.choices = _organisation_choices(OrganisationKind.WORKSHOP)
+    if request.method == "GET":
+        form.donor_id.data = request.args.get("donor_id", type=int)
+    if form.validate_on_submit():
+        donor = db.session.get(Donor, form.donor_id.data)
+        try:
+            if donor is None:
+                raise DomainError(
+                    "donor_required",
+                    _("Choisissez le donateur."),
+                    details={"donor_id": "required"},
+                    status=400,
+                )
+            collection = intake.create_collection(
+                current_user,
+                donor,
+                form.collected_on.data,
+                form.place.data or "",
+                form.workshop_id.data,
+                form.notes.data or "",
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Collecte %(ref)s créée : saisissez maintenant ses appareils.",
+                    ref=collection.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for(".intake_device", collection_id=collection.id))
+    return render_template("inventory/collection_form.html", form=form), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/collectes/<int:collection_id>/attestation.pdf")
+@allow(*WORKSHOP)
+def donation_receipt_pdf(collection_id):
+    collection = db.get_or_404(Collection, collection_id)
+    devices = db.session.scalars(
+        select(Device).where(Device.collection_id == collection.id).order_by(Device.id)
+    ).all()
+    if not devices:
+        flash(_("Cette collecte ne contient encore aucun appareil."), "error")
+        return redirect(url_for(".devices", collection_id=collection.id))
+    return Response(
+        donation_receipt(collection, devices),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=attestation-{collection.reference}.pdf"},
+    )

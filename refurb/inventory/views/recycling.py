@@ -1,0 +1,129 @@
+"""Recycling batches and their handover slip."""
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from refurb.auth.access import allow
+from refurb.auth.models import Organisation
+from refurb.auth.roles import OrganisationKind
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.inventory import tags
+from refurb.inventory.forms import RecyclingBatchForm
+from refurb.inventory.models import Device, RecyclingBatch
+from refurb.inventory.pdf import handover_slip
+from refurb.inventory.services.recycling import create_batch
+from refurb.inventory.views import WORKSHOP, bp
+
+
+def resolve_tags(text: str) -> tuple[list[Device], dict[str, str]]:
+    """Devices for the typed or scanned tags, and a reason for each line that is not one."""
+    devices, problems, seen = [], {}, set()
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        try:
+            tag = tags.parse_tag(line)
+        except DomainError as refusal:
+            problems[line.strip()] = refusal.message
+            continue
+        if tag in seen:
+            continue
+        seen.add(tag)
+        device = db.session.scalar(select(Device).where(Device.tag == tag))
+        if device is None:
+            problems[tag] = _("aucun appareil ne porte cette étiquette")
+        else:
+            devices.append(device)
+    return devices, problems
+
+
+@bp.route("/recyclage")
+@allow(*WORKSHOP)
+def recycling_batches():
+    rows = db.session.execute(
+        select(RecyclingBatch, func.count(Device.id))
+        .outerjoin(Device, Device.recycling_batch_id == RecyclingBatch.id)
+        .group_by(RecyclingBatch.id)
+        .order_by(RecyclingBatch.handed_over_on.desc())
+    ).all()
+    return render_template("inventory/recycling_batches.html", rows=rows)
+
+
+@bp.route("/recyclage/nouveau", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def new_recycling_batch():
+    form = RecyclingBatchForm()
+    form.recycler_id.choices = [(None, _("— choisissez —"))] + [
+        (r.id, r.name)
+        for r in db.session.execute(
+            select(Organisation.id, Organisation.name)
+            .where(Organisation.kind == OrganisationKind.RECYCLER)
+            .order_by(Organisation.name)
+        )
+    ]
+    problems = {}
+    if form.validate_on_submit():
+        devices, problems = resolve_tags(form.tags.data)
+        recycler = db.session.get(Organisation, form.recycler_id.data)
+        if not problems and recycler is not None:
+            try:
+                batch = create_batch(
+                    current_user,
+                    recycler,
+                    form.handed_over_on.data,
+                    devices,
+                    float(form.total_weight_kg.data)
+                    if form.total_weight_kg.data is not None
+                    else None,
+                    form.handover_reference.data or "",
+                    form.notes.data or "",
+                )
+            except DomainError as refusal:
+                db.session.rollback()
+                problems = refusal.details.get("tags", {})
+                form.form_errors.append(refusal.message)
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Lot %(ref)s remis : %(n)d appareil(s) recyclé(s).",
+                        ref=batch.reference,
+                        n=len(devices),
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".recycling_batch", batch_id=batch.id))
+        elif problems:
+            form.form_errors.append(
+                _("Certaines lignes ne désignent pas un appareil : rien n'a été enregistré.")
+            )
+    return render_template("inventory/recycling_form.html", form=form, problems=problems), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/recyclage/<int:batch_id>")
+@allow(*WORKSHOP)
+def recycling_batch(batch_id):
+    batch = db.get_or_404(RecyclingBatch, batch_id)
+    devices = db.session.scalars(
+        select(Device).where(Device.recycling_batch_id == batch.id).order_by(Device.tag)
+    ).all()
+    return render_template("inventory/recycling_batch.html", batch=batch, devices=devices)
+
+
+@bp.route("/recyclage/<int:batch_id>/bordereau.pdf")
+@allow(*WORKSHOP)
+def handover_slip_pdf(batch_id):
+    batch = db.get_or_404(RecyclingBatch, batch_id)
+    devices = db.session.scalars(
+        select(Device).where(Device.recycling_batch_id == batch.id).order_by(Device.tag)
+    ).all()
+    return Response(
+        handover_slip(batch, devices),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=bordereau-{batch.reference}.pdf"},
+    )

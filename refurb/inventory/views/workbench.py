@@ -1,0 +1,239 @@
+"""The workbench pages of a device: diagnosis, storage media, erasure, repair, snapshots."""
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from refurb.auth.access import allow
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.inventory import lifecycle
+from refurb.inventory.checklists import checklist
+from refurb.inventory.enums import (
+    CheckResult,
+    DiagnosisOutcome,
+    ErasureMethod,
+    MediumKind,
+    RepairBarrier,
+    RepairStatus,
+)
+from refurb.inventory.forms import ErasureForm, MediumForm, RepairForm, SnapshotForm
+from refurb.inventory.models import Erasure, StorageMedium
+from refurb.inventory.ords import export_ords
+from refurb.inventory.pdf import erasure_certificate
+from refurb.inventory.services import workshop
+from refurb.inventory.services.snapshots import apply_snapshot
+from refurb.inventory.views import WORKSHOP, bp, device_or_404
+from refurb.web import show_on_form
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def local_day(day) -> datetime | None:
+    """A date typed in a form, as the UTC moment of noon that day in Paris (or None)."""
+    if day is None:
+        return None
+    moment = datetime.combine(day, time(12), PARIS).astimezone(UTC)
+    return min(moment, datetime.now(UTC))
+
+
+@bp.route("/appareils/<tag>/diagnostic", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def diagnose(tag):
+    device = device_or_404(tag)
+    items = checklist(device.category)
+    answers, errors, status = {}, {}, 200
+    outcome, notes = request.form.get("outcome", ""), request.form.get("notes", "")
+    if request.method == "POST":
+        answers = {
+            item.key: {
+                "result": request.form.get(f"item-{item.key}", ""),
+                "note": request.form.get(f"note-{item.key}", ""),
+            }
+            for item in items
+        }
+        try:
+            workshop.record_diagnosis(
+                device, current_user, answers, DiagnosisOutcome(outcome), notes
+            )
+        except ValueError:
+            errors["outcome"] = _("Choisissez l'issue du diagnostic.")
+            status = 400
+        except DomainError as refusal:
+            db.session.rollback()
+            errors = {key: refusal.message for key in refusal.details} or {"form": refusal.message}
+            errors["form"] = refusal.message
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Test fonctionnel enregistré."), "success")
+            return redirect(url_for(".device", tag=device.tag))
+    return render_template(
+        "inventory/diagnose.html",
+        device=device,
+        items=items,
+        answers=answers,
+        errors=errors,
+        outcome=outcome,
+        notes=notes,
+        results=list(CheckResult),
+        outcomes=list(DiagnosisOutcome),
+    ), status
+
+
+@bp.route("/appareils/<tag>/supports", methods=["POST"])
+@allow(*WORKSHOP)
+def add_medium(tag):
+    device = device_or_404(tag)
+    form = MediumForm(prefix="medium")
+    if form.validate_on_submit():
+        try:
+            workshop.add_medium(
+                device,
+                current_user,
+                MediumKind(form.kind.data),
+                form.serial.data or "",
+                form.model.data or "",
+                float(form.size_gb.data) if form.size_gb.data is not None else None,
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Support de stockage ajouté."), "success")
+    else:
+        flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
+    return redirect(url_for(".erase", tag=device.tag))
+
+
+def _medium_choices(device):
+    return [(None, _("— choisissez —"))] + [(m.id, m.label) for m in device.active_media]
+
+
+@bp.route("/appareils/<tag>/effacement", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def erase(tag):
+    device = device_or_404(tag)
+    form = ErasureForm()
+    form.medium_id.choices = _medium_choices(device)
+    if request.method == "GET" and request.args.get("medium", type=int):
+        form.medium_id.data = request.args.get("medium", type=int)
+    if form.validate_on_submit():
+        medium = db.session.get(StorageMedium, form.medium_id.data)
+        try:
+            if medium is None:
+                raise DomainError(
+                    "medium_required",
+                    _("Choisissez le support effacé."),
+                    details={"medium_id": "required"},
+                    status=400,
+                )
+            workshop.record_erasure(
+                device,
+                current_user,
+                medium,
+                ErasureMethod(form.method.data),
+                form.tool.data,
+                form.verified.data,
+                form.verification_note.data or "",
+                local_day(form.performed_on.data),
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Effacement enregistré."), "success")
+            return redirect(url_for(".erase", tag=device.tag))
+    pending = {m.id for m in lifecycle.media_not_erased(device)}
+    return render_template(
+        "inventory/erase.html",
+        device=device,
+        form=form,
+        medium_form=MediumForm(prefix="medium"),
+        pending=pending,
+    ), (400 if form.is_submitted() else 200)
+
+
+@bp.route("/appareils/<tag>/certificat-effacement.pdf")
+@allow(*WORKSHOP)
+def erasure_certificate_pdf(tag):
+    device = device_or_404(tag)
+    erasures = db.session.scalars(
+        select(Erasure)
+        .where(Erasure.device_id == device.id, Erasure.performed_at >= device.cycle_started_at)
+        .order_by(Erasure.performed_at, Erasure.id)
+    ).all()
+    if not erasures:
+        flash(_("Aucun effacement enregistré depuis la dernière remise en état."), "error")
+        return redirect(url_for(".device", tag=device.tag))
+    return Response(
+        erasure_certificate(device, erasures),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=certificat-effacement-{device.tag}.pdf"},
+    )
+
+
+@bp.route("/appareils/<tag>/reparation", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def repair(tag):
+    device = device_or_404(tag)
+    form = RepairForm()
+    if form.validate_on_submit():
+        try:
+            workshop.record_repair(
+                device,
+                current_user,
+                form.problem.data,
+                RepairStatus(form.status.data),
+                RepairBarrier(form.barrier.data) if form.barrier.data else None,
+                form.parts_used.data or "",
+                form.minutes_spent.data,
+                form.notes.data or "",
+            )
+        except DomainError as refusal:
+            db.session.rollback()
+            show_on_form(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Réparation enregistrée."), "success")
+            return redirect(url_for(".device", tag=device.tag))
+    return render_template("inventory/repair.html", device=device, form=form), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/appareils/<tag>/rapport", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def upload_snapshot(tag):
+    device = device_or_404(tag)
+    form = SnapshotForm()
+    if form.validate_on_submit():
+        upload = form.report.data
+        try:
+            apply_snapshot(device, current_user, upload.read(), upload.filename or "")
+        except DomainError as refusal:
+            db.session.rollback()
+            form.report.errors = [*form.report.errors, refusal.message]
+        else:
+            db.session.commit()
+            flash(_("Rapport importé : caractéristiques et supports mis à jour."), "success")
+            return redirect(url_for(".device", tag=device.tag))
+    return render_template("inventory/snapshot.html", device=device, form=form), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/reparations/ords.csv")
+@allow(*WORKSHOP)
+def ords_csv():
+    return Response(
+        stream_with_context(export_ords()),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=refurb-ords.csv"},
+    )
