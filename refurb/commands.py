@@ -141,7 +141,8 @@ def import_devices_command(csv_file, reference):
     except ImportRejected as rejected:
         db.session.rollback()
         for error in rejected.errors:
-            click.echo(f"ligne {error.line}, colonne {error.column or '-'} : {error.reason}", err=True)
+            column = error.column or "-"
+            click.echo(f"ligne {error.line}, colonne {column} : {error.reason}", err=True)
         raise click.ClickException(rejected.message) from rejected
     except DomainError as refusal:
         db.session.rollback()

@@ -1,14 +1,28 @@
 """Column types shared by every module."""
 
 import enum
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
+_frozen: list[datetime] = []
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC; demo data generation can set the clock with `clock_at`."""
+    return _frozen[-1] if _frozen else datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Make utcnow() return `moment` inside the block (for generating dated demo history)."""
+    _frozen.append(moment)
+    try:
+        yield
+    finally:
+        _frozen.pop()
 
 
 class UTCDateTime(TypeDecorator):

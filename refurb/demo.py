@@ -60,6 +60,9 @@ def load() -> None:
             demo_email(login), full_name, organisations[organisation], role, None, DEMO_PASSWORD
         )
     db.session.flush()
+    from refurb.inventory.demo import load_inventory
+
+    load_inventory()
 
 
 def logins_text() -> str:
