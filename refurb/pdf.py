@@ -13,7 +13,14 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 PROGRAMME = "Gers Numérique — filière de reconditionnement du Gers"
 BRAND = colors.HexColor("#1d5b3a")
@@ -55,7 +62,7 @@ def facts(rows: Sequence[tuple[str, object]]) -> Table:
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
     )
-    return table
+    return KeepTogether([table])
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
@@ -71,10 +78,11 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequen
             ]
         )
     )
-    return table
+    return KeepTogether([table])
 
 
-def signature_block(left: str, right: str) -> Table:
+def signature_block(left: str, right: str) -> KeepTogether:
+    """Two signature boxes, never split across pages."""
     table = Table(
         [[para(left, SMALL), para(right, SMALL)], ["", ""]],
         colWidths=[85 * mm, 85 * mm],
@@ -85,7 +93,7 @@ def signature_block(left: str, right: str) -> Table:
             [("BOX", (0, 1), (0, 1), 0.4, colors.grey), ("BOX", (1, 1), (1, 1), 0.4, colors.grey)]
         )
     )
-    return table
+    return KeepTogether([table])
 
 
 def render(title: str, reference: str, story: list, *, issued_on: date | None = None) -> bytes:

@@ -15,7 +15,7 @@ from refurb.extensions import db
 from refurb.inventory import tags
 from refurb.inventory.enums import Category
 from refurb.inventory.models import Collection, Device
-from refurb.inventory.services.intake import receive_device
+from refurb.inventory.services.intake import check_device_fields, receive_device
 
 COLUMNS = (
     "category",
@@ -129,6 +129,11 @@ def import_devices(actor, text: str, collection: Collection | None = None) -> li
                 row_errors.append(
                     RowError(line, column, _("nombre attendu : « %(v)s »", v=row[column]))
                 )
+                continue
+            try:
+                check_device_fields({column: values[column]})
+            except DomainError as refusal:
+                row_errors.append(RowError(line, column, refusal.message))
         raw_tag = (row.get("tag") or "").strip()
         if raw_tag:
             try:

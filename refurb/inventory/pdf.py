@@ -55,10 +55,8 @@ def erasure_certificate(device, erasures) -> bytes:
         (
             e.certificate_number,
             e.medium.label if e.medium else e.medium_serial,
-            e.method.label,
-            e.tool,
-            e.operator.name if e.operator else "—",
-            _local(e.performed_at),
+            f"{e.method.label} — {e.tool}",
+            f"{e.operator.name if e.operator else '—'}, {_local(e.performed_at)}",
             "Vérifié" if e.verified else f"Non vérifié : {e.verification_note}",
         )
         for e in erasures
@@ -78,14 +76,12 @@ def erasure_certificate(device, erasures) -> bytes:
             [
                 "N° de certificat",
                 "Support",
-                "Méthode",
-                "Outil",
-                "Opérateur",
-                "Date",
+                "Méthode et outil",
+                "Opérateur, date",
                 "Vérification",
             ],
             rows,
-            [24, 32, 30, 20, 22, 22, 20],
+            [28, 42, 42, 34, 24],
         ),
         SPACE,
         para(

@@ -1,0 +1,140 @@
+"""ORDS export (with personal data scrubbed) and the PDF documents, checked on their text."""
+
+import csv
+import io
+import subprocess
+from datetime import date
+
+import pytest
+
+from refurb.auth.models import Organisation, User
+from refurb.auth.roles import OrganisationKind
+from refurb.inventory.enums import (
+    Category,
+    DonorKind,
+    ErasureMethod,
+    MediumKind,
+    RepairBarrier,
+    RepairStatus,
+    State,
+)
+from refurb.inventory.models import Device
+from refurb.inventory.ords import COLUMNS, export_ords, scrub
+from refurb.inventory.pdf import donation_receipt, erasure_certificate, handover_slip
+from refurb.inventory.services import intake, recycling, workshop
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Écran cassé, rappeler Mme Durand au 06 12 34 56 78",
+        "Écran cassé, rappeler au 06.12.34.56.78",
+        "Écran cassé, rappeler au +33 6 12 34 56 78",
+        "Écran cassé, écrire à m.durand@exemple.fr",
+    ],
+)
+def test_free_text_is_scrubbed_of_phones_and_emails(text):
+    cleaned = scrub(text)
+    assert cleaned.startswith("Écran cassé")
+    assert "12 34" not in cleaned and "12.34" not in cleaned and "@" not in cleaned
+
+
+def test_scrub_leaves_ordinary_text_alone():
+    assert (
+        scrub("ThinkPad T480, RAM 8 Go, Windows 10 version 22H2")
+        == "ThinkPad T480, RAM 8 Go, Windows 10 version 22H2"
+    )
+
+
+def test_ords_export_has_the_standard_columns(in_app, make_device, technician):
+    made = make_device(State.REPAIR, category=Category.LAPTOP, year_of_manufacture=2017)
+    with in_app() as session:
+        device = session.get(Device, made.id)
+        workshop.record_repair(
+            device,
+            session.get(User, technician.id),
+            "Charnière cassée, tél 06 11 22 33 44",
+            RepairStatus.END_OF_LIFE,
+            RepairBarrier.NO_SPARE_PARTS,
+            minutes_spent=40,
+        )
+        session.commit()
+        rows = list(csv.reader(io.StringIO("".join(export_ords()))))
+    assert tuple(rows[0]) == COLUMNS
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["country"], row["product_category"], row["product_category_id"]) == (
+        "FRA",
+        "Laptop",
+        "16",
+    )
+    assert (
+        row["repair_status"] == "End of life"
+        and row["repair_barrier_if_end_of_life"] == "Spare parts not available"
+    )
+    assert row["group_identifier"] == "AG2I"
+    assert "06 11" not in row["problem"] and row["problem"].startswith("Charnière cassée")
+    assert int(row["product_age"]) == date.today().year - 2017
+
+
+def test_donation_receipt_lists_what_was_received(in_app, technician):
+    with in_app() as session:
+        actor = session.get(User, technician.id)
+        donor = intake.create_donor(actor, "Gascogne Logistique", DonorKind.ENTREPRISE)
+        collection = intake.create_collection(
+            actor, donor, date(2026, 3, 12), place="L'Isle-Jourdain"
+        )
+        devices = [
+            intake.receive_device(
+                actor,
+                category=Category.LAPTOP,
+                brand="Dell",
+                model="Latitude 5490",
+                serial_number=f"SN{n}",
+                collection_id=collection.id,
+            )
+            for n in range(3)
+        ]
+        text = pdf_text(donation_receipt(collection, devices))
+    assert "Attestation de remise de matériel" in text
+    assert "Gascogne Logistique" in text and "12/03/2026" in text and collection.reference in text
+    assert all(d.tag in text for d in devices) and "3 appareil(s)" in text
+
+
+def test_erasure_certificate_lists_each_medium(in_app, make_device, technician):
+    made = make_device(State.DIAGNOSIS)
+    with in_app() as session:
+        device = session.get(Device, made.id)
+        actor = session.get(User, technician.id)
+        ssd = workshop.add_medium(device, actor, MediumKind.SSD, serial="SSD-77", size_gb=240)
+        erasure = workshop.record_erasure(
+            device, actor, ssd, ErasureMethod.PURGE, "hdparm --security-erase", True
+        )
+        text = pdf_text(erasure_certificate(device, [erasure]))
+    assert "Certificat d'effacement des données" in text
+    assert erasure.certificate_number in text and "SSD-77" in text and "NIST SP 800-88" in text
+    assert "Purge" in text and "hdparm" in text and "Vérifié" in text and device.tag in text
+
+
+def test_handover_slip(in_app, make_device, technician, create_organisation):
+    recycler = create_organisation("Ecologic", OrganisationKind.RECYCLER)
+    made = [make_device(State.PARTS, category=Category.PRINTER, weight_kg=8.5) for _ in range(2)]
+    with in_app() as session:
+        devices = [session.get(Device, m.id) for m in made]
+        batch = recycling.create_batch(
+            session.get(User, technician.id),
+            session.get(Organisation, recycler.id),
+            date.today(),
+            devices,
+            handover_reference="BSD-2026-11",
+        )
+        text = pdf_text(handover_slip(batch, devices))
+        assert all(d.state == State.RECYCLED for d in devices)
+    assert "Bordereau de remise au recycleur" in text and "Ecologic" in text and "17.0 kg" in text
+    assert "BSD-2026-11" in text and batch.reference in text

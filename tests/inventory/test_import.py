@@ -1,0 +1,101 @@
+"""CSV intake: every bad row reported (line, column, reason) and nothing half-imported."""
+
+from io import BytesIO
+
+import pytest
+from sqlalchemy import func, select
+
+from refurb.auth.models import User
+from refurb.auth.roles import Role
+from refurb.inventory.importer import ImportRejected, decode, import_devices
+from refurb.inventory.models import Device
+from refurb.inventory.tags import format_tag
+
+GOOD = """category;brand;model;serial_number;year_of_manufacture;weight_kg;tag
+laptop;Lenovo;ThinkPad T480;PF1ABC23;2018;1,9;
+Ordinateur fixe;Dell;OptiPlex 7050;7HXYZ12;2017;;{tag}
+"""
+
+
+def count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Device))
+
+
+def test_a_good_file_is_imported_whole(in_app, technician):
+    with in_app() as session:
+        actor = session.get(User, technician.id)
+        devices = import_devices(actor, GOOD.format(tag=format_tag("7HQ2MX")))
+        session.commit()
+        assert [d.category.value for d in devices] == ["laptop", "desktop"]
+        assert devices[0].weight_kg == 1.9
+        assert devices[1].tag == format_tag("7HQ2MX")
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_imported(in_app, technician, make_device):
+    taken = make_device().tag
+    text = (
+        "category,brand,serial_number,year_of_manufacture,weight_kg,tag,collection\n"
+        "laptop,HP,A1,2018,2.1,,\n"
+        "toaster,HP,A2,2018,2.1,,\n"
+        "laptop,HP,A3,deux mille,2.1,,\n"
+        f"laptop,HP,A4,2018,2.1,{taken},\n"
+        "laptop,HP,A5,2018,2.1,GN-0000001,\n"
+        "laptop,HP,A6,2018,2.1,,COL-1999-0001\n"
+        "laptop,HP,A7,1850,2.1,,\n"
+    )
+    with in_app() as session:
+        before = count(session)
+        with pytest.raises(ImportRejected) as rejected:
+            import_devices(session.get(User, technician.id), text)
+        session.rollback()
+        reported = [(e.line, e.column) for e in rejected.value.errors]
+        assert reported == [
+            (3, "category"),
+            (4, "year_of_manufacture"),
+            (5, "tag"),
+            (6, "tag"),
+            (7, "collection"),
+            (8, "year_of_manufacture"),
+        ]
+        assert count(session) == before
+
+
+def test_header_problems_are_reported(in_app, technician):
+    with in_app() as session:
+        with pytest.raises(ImportRejected) as rejected:
+            import_devices(session.get(User, technician.id), "marque,modele\nHP,X\n")
+        assert {e.column for e in rejected.value.errors} == {"category", "marque", "modele"}
+
+
+def test_windows_spreadsheets_are_read():
+    assert decode("catégorie".encode("cp1252")) == "catégorie"
+    assert decode("\ufeffcategory".encode("utf-8")) == "category"
+
+
+def test_the_upload_page_shows_each_bad_row(client, login_as, in_app):
+    login_as(Role.TECHNICIAN)
+    response = client.post(
+        "/appareils/import",
+        data={"file": (BytesIO(b"category,brand\nlaptop,HP\nfrigo,Miele\n"), "lot.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Aucun appareil n&#39;a été importé" in page or "Aucun appareil n'a été importé" in page
+    assert "<td>3</td>" in page and "frigo" in page
+    with in_app() as session:
+        assert count(session) == 0
+
+
+def test_the_command_imports_a_file(app, tmp_path, in_app):
+    path = tmp_path / "lot.csv"
+    path.write_text("category;brand;model\nsmartphone;Samsung;Galaxy A40\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-devices", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 appareil(s) importé(s)" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("category\nvélo\n", encoding="utf-8")
+    refused = app.test_cli_runner().invoke(args=["import-devices", str(bad)])
+    assert refused.exit_code != 0 and "ligne 2, colonne category" in refused.output
+    with in_app() as session:
+        assert count(session) == 1
