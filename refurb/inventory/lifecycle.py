@@ -270,7 +270,7 @@ def _guard_deploy(device: Device, context: Context) -> Refusal | None:
 
 
 def _guard_recycle(device: Device, context: Context) -> Refusal | None:
-    return _storage_refusal(device) if device.active_media else None
+    return _storage_refusal(device)
 
 
 def _guard_note(device: Device, context: Context) -> Refusal | None:
