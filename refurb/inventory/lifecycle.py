@@ -279,6 +279,10 @@ def _guard_note(device: Device, context: Context) -> Refusal | None:
     return None
 
 
+# Guards that only check what the person supplies with the action (a purpose, a place, a
+# note): the action's form asks for it, so they do not block offering the action.
+INPUT_GUARDS = {Action.RESERVE, Action.GIVE, Action.DEPLOY, Action.DECLARE_LOST}
+
 GUARDS = {
     Action.MARK_READY: _guard_mark_ready,
     Action.RESERVE: _guard_reserve,
@@ -289,7 +293,9 @@ GUARDS = {
 }
 
 
-def refusal(device: Device, action: Action, context: Context | None = None) -> Refusal | None:
+def refusal(
+    device: Device, action: Action, context: Context | None = None, *, check_inputs: bool = True
+) -> Refusal | None:
     """Why `action` cannot be performed on `device` now, or None when it can."""
     context = context or Context()
     transition = TRANSITIONS[action]
@@ -320,7 +326,9 @@ def refusal(device: Device, action: Action, context: Context | None = None) -> R
                 _("Le recyclage se fait en ajoutant l'appareil à un lot remis à un recycleur."),
             )
     guard = GUARDS.get(action)
-    return guard(device, context) if guard else None
+    if guard is None or (not check_inputs and action in INPUT_GUARDS):
+        return None
+    return guard(device, context)
 
 
 def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | None]]:
@@ -336,7 +344,7 @@ def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | Non
             transition.direct_sources and device.state in transition.direct_sources
         ):
             continue
-        offered.append((action, refusal(device, action, Context(actor=actor))))
+        offered.append((action, refusal(device, action, Context(actor=actor), check_inputs=False)))
     return offered
 
 

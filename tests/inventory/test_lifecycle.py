@@ -266,3 +266,12 @@ def test_the_device_page_offers_what_the_role_may_do_with_what_blocks_it(bench):
     assert set(offered) == {Action.SEND_TO_REPAIR, Action.MARK_READY, Action.DISMANTLE}
     assert offered[Action.MARK_READY].code == "functional_test_required"
     assert offered[Action.SEND_TO_REPAIR] is None
+
+
+def test_actions_that_ask_for_input_are_offered_not_blocked(in_app, make_device, coordinator):
+    made = make_device(State.READY)
+    with in_app():
+        device = db.session.get(Device, made.id)
+        offered = dict(available_actions(device, db.session.get(User, coordinator.id)))
+        assert {Action.RESERVE, Action.GIVE, Action.DEPLOY, Action.DECLARE_LOST} <= set(offered)
+        assert all(blocked is None for blocked in offered.values())
