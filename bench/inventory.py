@@ -24,7 +24,7 @@ from refurb.inventory.enums import Category, Grade, State  # noqa: E402
 from refurb.inventory.models import Collection, Device, Donor  # noqa: E402
 from refurb.inventory.tags import SYMBOLS, format_tag  # noqa: E402
 
-PASSWORD = "bench password 123"
+PASSWORD = "mesure de vitesse 2026"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
 

@@ -6,11 +6,14 @@ helpers open their own context and return plain values.
 """
 
 import os
+import threading
 from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+
+from werkzeug.serving import make_server
 
 from refurb import create_app
 from refurb.auth import services
@@ -184,3 +187,12 @@ def api_token(client, create_user):
         return {"Authorization": f"Bearer {response.json['token']}"}, user
 
     return token
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -177,7 +177,8 @@ def media_not_erased(device: Device, *, destroyed_counts: bool = True) -> list:
 
 def _storage_refusal(device: Device) -> Refusal | None:
     if not device.active_media:
-        if device.category.holds_data and not device.storage_absent:
+        # Media recorded then destroyed or taken out count as accounted for.
+        if device.category.holds_data and not device.storage_absent and not device.media:
             return Refusal(
                 "storage_unknown",
                 _(

@@ -12,6 +12,7 @@ from refurb.extensions import db
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.models import Collection, Device, Donor
+from refurb.inventory.services.intake import normalise_serial
 
 SORTS = {
     "recent": (Device.created_at.desc(), Device.id.desc()),
@@ -66,6 +67,14 @@ class DeviceFilters:
         }
 
 
+def contains(column, pattern: str):
+    """Case-insensitive LIKE without lower() on every row: SQLite's LIKE already ignores
+    ASCII case; PostgreSQL has ILIKE."""
+    if db.engine.dialect.name == "postgresql":
+        return column.ilike(pattern)
+    return column.like(pattern)
+
+
 def filtered(filters: DeviceFilters):
     """The WHERE part of the list, shared by the page, the count, the API and the export."""
     conditions = []
@@ -87,12 +96,12 @@ def filtered(filters: DeviceFilters):
         try:
             conditions.append(Device.tag == tags.parse_tag(filters.q))
         except DomainError:
-            pattern = f"%{filters.q.lower()}%"
+            pattern = f"%{filters.q}%"
             conditions.append(
                 or_(
-                    func.lower(Device.serial_number) == filters.q.lower(),
-                    func.lower(Device.model).like(pattern),
-                    func.lower(Device.brand).like(pattern),
+                    Device.serial_number == normalise_serial(filters.q),
+                    contains(Device.model, pattern),
+                    contains(Device.brand, pattern),
                     Device.tag.like(f"%{filters.q.upper()}%"),
                 )
             )

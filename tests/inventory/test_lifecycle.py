@@ -275,3 +275,24 @@ def test_actions_that_ask_for_input_are_offered_not_blocked(in_app, make_device,
         offered = dict(available_actions(device, db.session.get(User, coordinator.id)))
         assert {Action.RESERVE, Action.GIVE, Action.DEPLOY, Action.DECLARE_LOST} <= set(offered)
         assert all(blocked is None for blocked in offered.values())
+
+
+def test_a_device_whose_disk_was_destroyed_can_be_recycled(
+    in_app, make_device, technician, create_organisation
+):
+    from datetime import date
+
+    from refurb.auth.models import Organisation
+    from refurb.inventory.services import recycling
+
+    recycler = create_organisation("Ecologic", OrganisationKind.RECYCLER)
+    made = make_device(State.PARTS)
+    with in_app():
+        actor = db.session.get(User, technician.id)
+        device = db.session.get(Device, made.id)
+        hdd = workshop.add_medium(device, actor, MediumKind.HDD, serial="HDD-9")
+        workshop.record_erasure(device, actor, hdd, ErasureMethod.DESTROY, "perceuse", True)
+        recycling.create_batch(
+            actor, db.session.get(Organisation, recycler.id), date.today(), [device]
+        )
+        assert device.state == State.RECYCLED

@@ -17,6 +17,7 @@ class Device(db.Model):
     __table_args__ = (
         Index("ix_devices_state_created_at", "state", "created_at"),
         Index("ix_devices_category_created_at", "category", "created_at"),
+        Index("ix_devices_created_at_id", "created_at", "id"),  # the list's default order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,6 +25,8 @@ class Device(db.Model):
     category: Mapped[Category] = mapped_column(str_enum(Category))
     brand: Mapped[str] = mapped_column(String(80), default="")
     model: Mapped[str] = mapped_column(String(120), default="")
+    # Stored upper-case without surrounding spaces (see normalise_serial), so that
+    # duplicate checks and searches are exact matches served by the index.
     serial_number: Mapped[str | None] = mapped_column(String(80), index=True)
     year_of_manufacture: Mapped[int | None]
     cpu: Mapped[str | None] = mapped_column(String(120))

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -143,6 +143,12 @@ def claim_tag(typed: str | None) -> str:
     return tag
 
 
+def normalise_serial(serial: str | None) -> str | None:
+    """Serial numbers compare case-insensitively: stored upper-case, empty as None."""
+    serial = " ".join((serial or "").split()).upper()
+    return serial or None
+
+
 def check_device_fields(fields: dict) -> None:
     """Refuse implausible values in device fields (year, weight, unknown collection)."""
     year = fields.get("year_of_manufacture")
@@ -174,8 +180,7 @@ def receive_device(actor, *, category: Category, tag: str | None = None, **field
     if unknown:
         raise TypeError(f"unknown device fields: {sorted(unknown)}")
     fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
-    if fields.get("serial_number") == "":
-        fields["serial_number"] = None
+    fields["serial_number"] = normalise_serial(fields.get("serial_number"))
     check_device_fields(fields)
     device = Device(
         tag=claim_tag(tag), category=category, created_by_id=getattr(actor, "id", None), **fields
@@ -200,10 +205,7 @@ def duplicate_serials(device: Device) -> list[str]:
     return list(
         db.session.scalars(
             select(Device.tag)
-            .where(
-                func.lower(Device.serial_number) == device.serial_number.lower(),
-                Device.id != device.id,
-            )
+            .where(Device.serial_number == device.serial_number, Device.id != device.id)
             .order_by(Device.id)
         )
     )

@@ -6,6 +6,7 @@ from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.inventory.models import Device, Snapshot
+from refurb.inventory.services.intake import normalise_serial
 from refurb.inventory.services.workshop import add_medium
 from refurb.inventory.snapshots import parse_snapshot
 
@@ -33,6 +34,8 @@ def apply_snapshot(device: Device, actor, raw: bytes | str, filename: str = "") 
     for key, value in reading.specs.items():
         if key in IDENTITY and getattr(device, key):
             continue
+        if key == "serial_number":
+            value = normalise_serial(value)
         if getattr(device, key) != value:
             setattr(device, key, value)
             filled.append(key)

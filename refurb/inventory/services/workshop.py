@@ -20,7 +20,7 @@ from refurb.inventory.enums import (
     RepairStatus,
 )
 from refurb.inventory.models import Device, Diagnosis, Erasure, Repair, StorageMedium
-from refurb.inventory.services.intake import check_device_fields
+from refurb.inventory.services.intake import check_device_fields, normalise_serial
 from refurb.numbering import next_reference
 
 WORKBENCH_STATES = {"received", "diagnosis", "repair"}
@@ -293,8 +293,8 @@ def update_device(device: Device, actor, version, **fields) -> list[str]:
         )
     if "grade" in fields and fields["grade"] is not None:
         fields["grade"] = Grade(fields["grade"])
-    if fields.get("serial_number") == "":
-        fields["serial_number"] = None
+    if "serial_number" in fields:
+        fields["serial_number"] = normalise_serial(fields["serial_number"])
     check_device_fields(fields)
     changed = sorted(k for k, v in fields.items() if getattr(device, k) != v)
     for key in changed:

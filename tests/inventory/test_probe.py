@@ -1,0 +1,75 @@
+"""The probe script sends saved reports to a running refurb, as a volunteer would."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from refurb.auth.models import User
+from refurb.inventory.enums import State
+from refurb.inventory.models import Device
+
+ROOT = Path(__file__).parent.parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_probe_uploads_reports_and_reports_refusals(
+    live_server, client, technician, make_device, in_app, tmp_path
+):
+    tag = make_device(State.DIAGNOSIS).tag
+    token = client.post(
+        "/api/v1/auth/token", json={"email": technician.email, "password": technician.password}
+    ).json["token"]
+    for name in (
+        "lshw-vm-debian12.json",
+        "smartctl-sata-ssd.json",
+        "smartctl-virtio-unreadable.json",
+    ):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "refurb-probe"),
+            "--url",
+            live_server,
+            "--token",
+            token,
+            "--from-dir",
+            str(tmp_path),
+            tag.lower(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1  # one report refused
+    assert "lshw-vm-debian12.json : envoyé (lshw)" in result.stdout
+    assert "smartctl-sata-ssd.json : envoyé (smartctl)" in result.stdout
+    assert "smartctl-virtio-unreadable.json : refusé" in result.stderr
+    assert "2 rapport(s) accepté(s), 1 refusé(s)" in result.stdout
+    with in_app() as session:
+        device = session.query(Device).filter_by(tag=tag).one()
+        assert device.cpu == "AMD EPYC"
+        assert any(m.serial == "2035E4A1B2C3" for m in device.active_media)
+        assert session.get(User, technician.id)
+
+
+def test_probe_explains_an_unknown_tag(live_server, client, technician):
+    token = client.post(
+        "/api/v1/auth/token", json={"email": technician.email, "password": technician.password}
+    ).json["token"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "refurb-probe"),
+            "--url",
+            live_server,
+            "--token",
+            token,
+            "GN-0000000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Appareil introuvable (404)" in result.stderr
