@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-
 from werkzeug.serving import make_server
 
 from refurb import create_app

@@ -6,7 +6,7 @@ from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category
 
 
-def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation):
+def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation, tmp_path):
     user = create_user(Role.TECHNICIAN, create_organisation("AG2I", OrganisationKind.WORKSHOP))
     tab = visit(viewport={"width": 412, "height": 915})
     page = tab.page
@@ -67,7 +67,7 @@ def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation):
         "Déclarer prêt au réemploi : En diagnostic → Prêt au réemploi",
     ):
         assert history.get_by_text(entry).first.is_visible(), entry
-    page.screenshot(path="/tmp/refurb-device-ready.png", full_page=True)
+    page.screenshot(path=tmp_path / "device-ready.png", full_page=True)  # kept for a look on failure
 
     tab.go(f"/appareils?q={tag}")
     assert page.get_by_role("link", name=tag).is_visible()

@@ -18,6 +18,17 @@ class Device(db.Model):
         Index("ix_devices_state_created_at", "state", "created_at"),
         Index("ix_devices_category_created_at", "category", "created_at"),
         Index("ix_devices_created_at_id", "created_at", "id"),  # the list's default order
+        # Text search (ILIKE '%…%') on PostgreSQL: trigram GIN indexes (pg_trgm); on SQLite
+        # these are plain indexes that the LIKE scan does not use.
+        *(
+            Index(
+                f"ix_devices_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            )
+            for column in ("tag", "brand", "model")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
