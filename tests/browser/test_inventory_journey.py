@@ -67,7 +67,7 @@ def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation, tmp
         "Déclarer prêt au réemploi : En diagnostic → Prêt au réemploi",
     ):
         assert history.get_by_text(entry).first.is_visible(), entry
-    page.screenshot(path=tmp_path / "device-ready.png", full_page=True)  # kept for a look on failure
+    page.screenshot(path=tmp_path / "device-ready.png", full_page=True)  # to look at
 
     tab.go(f"/appareils?q={tag}")
     assert page.get_by_role("link", name=tag).is_visible()
