@@ -7,8 +7,17 @@ import pytest
 from refurb.auth.roles import OrganisationKind, Role
 
 EXPECTED_MENU = {
-    Role.ADMIN: ["Accueil", "Organisations", "Utilisateurs", "Journal", "Mon compte"],
-    Role.TECHNICIAN: ["Accueil", "Mon compte"],
+    Role.ADMIN: [
+        "Accueil",
+        "Appareils",
+        "Donateurs",
+        "Recyclage",
+        "Organisations",
+        "Utilisateurs",
+        "Journal",
+        "Mon compte",
+    ],
+    Role.TECHNICIAN: ["Accueil", "Appareils", "Donateurs", "Recyclage", "Mon compte"],
     Role.LENDER: ["Accueil", "Mon compte"],
     Role.MAINTAINER: ["Accueil", "Mon compte"],
     Role.SITE_STAFF: ["Accueil", "Mon compte"],
