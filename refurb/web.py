@@ -1,6 +1,6 @@
 """Helpers shared by the HTML views."""
 
-from flask import current_app
+from flask import Response, current_app
 
 from refurb.errors import DomainError
 
@@ -13,6 +13,15 @@ def show_on_form(form, error: DomainError) -> None:
             field.errors = [*field.errors, error.message]
             return
     form.form_errors.append(error.message)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF shown in the browser (and saved under `filename`)."""
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename={filename}"},
+    )
 
 
 def public_url_for(endpoint: str, **values) -> str:

@@ -2,6 +2,7 @@
 collections, recycling. The same services as the pages, so the same rules."""
 
 from flask import request
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -428,7 +429,7 @@ def create_erasure(payload, tag):
     if medium is None or medium.device_id != device.id:
         raise InvalidInput(
             "medium_required",
-            "Support de stockage inconnu sur cet appareil.",
+            _("Support de stockage inconnu sur cet appareil."),
             details={"medium_id": "unknown"},
         )
     erasure = workshop.record_erasure(
@@ -523,7 +524,7 @@ def create_collection(payload):
     """Open a collection (a donation batch) for a donor."""
     donor = db.session.get(Donor, payload.pop("donor_id"))
     if donor is None:
-        raise NotFound("unknown_donor", "Donateur inconnu.")
+        raise NotFound("unknown_donor", _("Donateur inconnu."))
     collection = intake.create_collection(current_actor(), donor, **payload)
     db.session.commit()
     return collection
@@ -540,11 +541,11 @@ def create_recycling_batch(payload):
     devices, problems = resolve_tags("\n".join(payload["tags"]))
     if problems:
         raise InvalidInput(
-            "unknown_tags", "Étiquettes inconnues ou illisibles.", details={"tags": problems}
+            "unknown_tags", _("Étiquettes inconnues ou illisibles."), details={"tags": problems}
         )
     recycler = db.session.get(Organisation, payload["recycler_id"])
     if recycler is None:
-        raise NotFound("unknown_recycler", "Recycleur inconnu.")
+        raise NotFound("unknown_recycler", _("Recycleur inconnu."))
     batch = recycling.create_batch(
         current_actor(),
         recycler,

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from refurb.auth.models import User
 from refurb.auth.roles import OrganisationKind, Role
+from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory.enums import (
@@ -296,3 +297,28 @@ def test_a_device_whose_disk_was_destroyed_can_be_recycled(
             actor, db.session.get(Organisation, recycler.id), date.today(), [device]
         )
         assert device.state == State.RECYCLED
+
+
+@pytest.mark.parametrize("state", [State.GIVEN, State.RECYCLED, State.LOST])
+def test_nothing_more_is_recorded_on_a_device_that_left_the_programme(
+    in_app, make_device, technician, state
+):
+    made = make_device(state)
+    with in_app():
+        actor = db.session.get(User, technician.id)
+        device = db.session.get(Device, made.id)
+        attempts = [
+            lambda: workshop.record_diagnosis(
+                device,
+                actor,
+                passing_results(device.category),
+                DiagnosisOutcome.READY_AFTER_ERASURE,
+            ),
+            lambda: workshop.add_medium(device, actor, MediumKind.SSD, serial="X"),
+            lambda: workshop.record_repair(device, actor, "Écran", workshop.RepairStatus.FIXED),
+            lambda: workshop.update_device(device, actor, device.version, os="Linux Mint"),
+        ]
+        for attempt in attempts:
+            with pytest.raises(DomainError) as refused:
+                attempt()
+            assert refused.value.code == "device_final"

@@ -7,7 +7,7 @@ from refurb.extensions import db
 from refurb.history.services import record
 from refurb.inventory.models import Device, Snapshot
 from refurb.inventory.services.intake import normalise_serial
-from refurb.inventory.services.workshop import add_medium
+from refurb.inventory.services.workshop import add_medium, ensure_open
 from refurb.inventory.snapshots import parse_snapshot
 
 # Specs a snapshot may fill; identity fields only when they are still empty.
@@ -16,10 +16,7 @@ IDENTITY = ("brand", "model", "serial_number")
 
 def apply_snapshot(device: Device, actor, raw: bytes | str, filename: str = "") -> Snapshot:
     """Keep the raw report, then fill specs and storage media from what it says."""
-    if device.state.is_final:
-        raise InvalidInput(
-            "device_final", _("Cet appareil a quitté le programme : sa fiche est close.")
-        )
+    ensure_open(device)
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")

@@ -48,6 +48,14 @@ EDITABLE_FIELDS = {
 }
 
 
+def ensure_open(device: Device) -> None:
+    """Refuse to record anything on a device that has left the programme."""
+    if device.state.is_final:
+        raise InvalidInput(
+            "device_final", _("Cet appareil a quitté le programme : sa fiche est close.")
+        )
+
+
 def _not_in_the_future(when: datetime | None, field: str) -> datetime:
     now = utcnow()
     if when is None:
@@ -68,6 +76,7 @@ def record_diagnosis(
     performed_at: datetime | None = None,
 ) -> Diagnosis:
     """Record a functional test: every item of the category's checklist answered."""
+    ensure_open(device)
     items = checklist(device.category)
     expected = [item.key for item in items]
     errors = {}
@@ -125,6 +134,7 @@ def add_medium(
     size_gb: float | None = None,
     **measures,
 ) -> StorageMedium:
+    ensure_open(device)
     serial = serial.strip()
     if serial and any(m.serial == serial for m in device.active_media):
         raise InvalidInput(
@@ -173,6 +183,7 @@ def record_erasure(
     performed_at: datetime | None = None,
 ) -> Erasure:
     """Record the sanitisation of one medium; gives it its certificate number."""
+    ensure_open(device)
     if medium.device_id != device.id or medium.is_removed:
         raise InvalidInput(
             "medium_elsewhere",
@@ -234,6 +245,7 @@ def record_repair(
     notes: str = "",
     performed_at: datetime | None = None,
 ) -> Repair:
+    ensure_open(device)
     if not problem.strip():
         raise InvalidInput(
             "problem_required", _("Décrivez le problème."), details={"problem": "required"}
@@ -287,10 +299,7 @@ def update_device(device: Device, actor, version, **fields) -> list[str]:
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     check_version(device, version)
-    if device.state.is_final:
-        raise InvalidInput(
-            "device_final", _("Cet appareil a quitté le programme : sa fiche est close.")
-        )
+    ensure_open(device)
     if "grade" in fields and fields["grade"] is not None:
         fields["grade"] = Grade(fields["grade"])
     if "serial_number" in fields:

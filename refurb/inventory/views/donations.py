@@ -4,7 +4,6 @@ import secrets
 from pathlib import Path
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -29,7 +28,7 @@ from refurb.inventory.pdf import donation_receipt
 from refurb.inventory.services import intake
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.territory.services import all_communes
-from refurb.web import show_on_form
+from refurb.web import pdf_response, show_on_form
 
 
 def _organisation_choices(*kinds):
@@ -271,8 +270,6 @@ def donation_receipt_pdf(collection_id):
     if not devices:
         flash(_("Cette collecte ne contient encore aucun appareil."), "error")
         return redirect(url_for(".devices", collection_id=collection.id))
-    return Response(
-        donation_receipt(collection, devices),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename=attestation-{collection.reference}.pdf"},
+    return pdf_response(
+        donation_receipt(collection, devices), f"attestation-{collection.reference}.pdf"
     )

@@ -1,6 +1,6 @@
 """Recycling batches and their handover slip."""
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from refurb.inventory.models import Device, RecyclingBatch
 from refurb.inventory.pdf import handover_slip
 from refurb.inventory.services.recycling import create_batch
 from refurb.inventory.views import WORKSHOP, bp
+from refurb.web import pdf_response
 
 
 def resolve_tags(text: str) -> tuple[list[Device], dict[str, str]]:
@@ -122,8 +123,4 @@ def handover_slip_pdf(batch_id):
     devices = db.session.scalars(
         select(Device).where(Device.recycling_batch_id == batch.id).order_by(Device.tag)
     ).all()
-    return Response(
-        handover_slip(batch, devices),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename=bordereau-{batch.reference}.pdf"},
-    )
+    return pdf_response(handover_slip(batch, devices), f"bordereau-{batch.reference}.pdf")

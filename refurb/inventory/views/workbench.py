@@ -28,7 +28,7 @@ from refurb.inventory.pdf import erasure_certificate
 from refurb.inventory.services import workshop
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import WORKSHOP, bp, device_or_404
-from refurb.web import show_on_form
+from refurb.web import pdf_response, show_on_form
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -172,10 +172,8 @@ def erasure_certificate_pdf(tag):
     if not erasures:
         flash(_("Aucun effacement enregistré depuis la dernière remise en état."), "error")
         return redirect(url_for(".device", tag=device.tag))
-    return Response(
-        erasure_certificate(device, erasures),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename=certificat-effacement-{device.tag}.pdf"},
+    return pdf_response(
+        erasure_certificate(device, erasures), f"certificat-effacement-{device.tag}.pdf"
     )
 
 
