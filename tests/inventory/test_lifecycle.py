@@ -73,7 +73,7 @@ def coordinator(create_user, create_organisation):
 @pytest.mark.parametrize("state", list(State))
 @pytest.mark.parametrize("action", list(Action))
 def test_each_action_from_each_state(in_app, make_device, coordinator, site, action, state):
-    made = make_device(state)
+    made = make_device(State.DIAGNOSIS)  # prepared first, then put in `state` below
     with in_app():
         actor = db.session.get(User, coordinator.id)
         device = db.session.get(Device, made.id)
