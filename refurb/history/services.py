@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.history.models import Event
 
@@ -29,6 +30,7 @@ def record(
         to_state=to_state,
         note=note,
         details=details or {},
+        occurred_at=utcnow(),  # when it happened, not when the session flushes
     )
     db.session.add(event)
     return event

@@ -177,10 +177,15 @@ class Generator:
         day = collection.collected_on + timedelta(days=1)
         limit = today - timedelta(days=1)
 
+        last = _at(day, 8)
+
         def step(days: int):
-            nonlocal day
+            """The clock for the next event: `days` later, never before the previous one."""
+            nonlocal day, last
             day = min(day + timedelta(days=days), limit)
-            return clock_at(_at(day, rng.randint(9, 17)))
+            moment = _at(day, 9) + timedelta(minutes=rng.randint(0, 8 * 60))
+            last = max(moment, last + timedelta(minutes=rng.randint(5, 40)))
+            return clock_at(last)
 
         with step(0):
             device = intake.receive_device(

@@ -59,3 +59,17 @@ def test_the_journal_pages_by_id_without_gaps(client, login_as, in_app):
             for e in session.scalars(select(Event).where(Event.subject_type == "device"))
         }
     assert seen == [events[i] for i in expected if i in events]
+
+
+def test_an_event_is_dated_when_recorded_not_when_flushed(in_app):
+    from datetime import UTC, datetime
+
+    from refurb.db_types import clock_at
+
+    with in_app() as session:
+        with clock_at(datetime(2025, 1, 1, 9, 30, tzinfo=UTC)):
+            event = record("device", 1, "device.edited")
+        with clock_at(datetime(2026, 6, 1, tzinfo=UTC)):
+            session.flush()
+        session.commit()
+        assert event.occurred_at == datetime(2025, 1, 1, 9, 30, tzinfo=UTC)
