@@ -23,11 +23,15 @@ run: $(VENV)/.installed
 	$(BIN)/refurb demo --if-empty
 	REFURB_DEMO=true $(BIN)/refurb run --port $(PORT)
 
-# Debian packages the browser tests need (Chromium); installed when missing and we are root.
+# Debian packages the suite uses (Chromium, poppler-utils, zbar-tools); installed when
+# missing and we are root.
+SYSTEM_PACKAGES := chromium:chromium pdftotext:poppler-utils zbarimg:zbar-tools
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "chromium missing: apt-get install chromium (browser tests will be skipped)"; fi; }
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing (apt-get install them; the tests that need them are skipped)"; fi; fi
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check refurb tests $(wildcard bench)

@@ -22,12 +22,14 @@ from refurb.inventory.models import Device
 from refurb.inventory.ords import COLUMNS, export_ords, scrub
 from refurb.inventory.pdf import donation_receipt, erasure_certificate, handover_slip
 from refurb.inventory.services import intake, recycling, workshop
+from tests.conftest import require_tool
 
 
 def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
     return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+        [pdftotext, "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
 
 
