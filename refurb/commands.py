@@ -164,6 +164,33 @@ def export_ords_command(out):
     click.echo(f"Export ORDS écrit dans {out}.")
 
 
+@click.command("labels")
+@click.option("--count", type=int, required=True, help="Nombre d'étiquettes vierges à imprimer.")
+@click.option(
+    "--template",
+    "template_key",
+    default="avery-l7160",
+    type=click.Choice(["avery-l7160", "avery-l7651", "brother-62x29"]),
+)
+@click.option(
+    "--start", type=int, default=1, help="Position de la première étiquette (1 = en haut à gauche)."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def labels_command(count, template_key, start, out):
+    """Print a batch of pre-printed tags, not yet claimed by any device."""
+    from refurb.inventory.services.labels import issue_unclaimed, template_named
+
+    try:
+        batch, pdf = issue_unclaimed(count, None, template_named(template_key), start - 1)
+    except DomainError as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from refusal
+    out.write_bytes(pdf)
+    db.session.commit()
+    click.echo(f"{count} étiquette(s) du lot {batch} écrites dans {out}.")
+
+
 def register(app: Flask) -> None:
     for command in (
         init_command,
@@ -173,5 +200,6 @@ def register(app: Flask) -> None:
         backup_command,
         import_devices_command,
         export_ords_command,
+        labels_command,
     ):
         app.cli.add_command(command)

@@ -15,9 +15,11 @@ class NavItem:
 
 MENU: list[NavItem] = [
     NavItem("main.home", _l("Accueil")),
+    NavItem("inventory.scan", _l("Scanner")),
     NavItem("inventory.devices", _l("Appareils")),
     NavItem("inventory.donors", _l("Donateurs")),
     NavItem("inventory.recycling_batches", _l("Recyclage")),
+    NavItem("inventory.labels", _l("Étiquettes")),
     NavItem("admin.organisations", _l("Organisations")),
     NavItem("admin.users", _l("Utilisateurs")),
     NavItem("history.journal", _l("Journal")),

@@ -16,10 +16,12 @@ from werkzeug.serving import make_server
 
 from refurb import create_app
 from refurb.auth import services
-from refurb.auth.models import Organisation
+from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.commands import init_database
 from refurb.extensions import db
+from refurb.inventory.enums import Category, State
+from refurb.inventory.services import intake
 
 POSTGRES_URL = os.environ.get(
     "REFURB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -208,3 +210,25 @@ def require_tool(name: str, package: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def technician(create_user, create_organisation):
+    return create_user(Role.TECHNICIAN, create_organisation("AG2I", OrganisationKind.WORKSHOP))
+
+
+@pytest.fixture
+def make_device(in_app, technician):
+    """Create a device directly in `state` (set-up only; the lifecycle is what is tested)."""
+
+    def make(state=State.RECEIVED, category=Category.LAPTOP, **fields):
+        with in_app():
+            actor = db.session.get(User, technician.id)
+            device = intake.receive_device(
+                actor, category=category, brand="Lenovo", model="ThinkPad T480", **fields
+            )
+            device.state = state
+            db.session.commit()
+            return SimpleNamespace(id=device.id, tag=device.tag)
+
+    return make

@@ -1,7 +1,7 @@
 """JSON API of the inventory (DESIGN §7): devices, transitions, workbench records, donors,
 collections, recycling. The same services as the pages, so the same rules."""
 
-from flask import request
+from flask import Response, request
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -26,9 +26,11 @@ from refurb.inventory.enums import (
     RepairStatus,
     State,
 )
+from refurb.inventory.labels import TEMPLATES
 from refurb.inventory.lifecycle import Action, Context
 from refurb.inventory.models import Collection, Donor, StorageMedium
 from refurb.inventory.services import intake, recycling, workshop
+from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import device_or_404
 from refurb.inventory.views.recycling import resolve_tags
@@ -562,3 +564,43 @@ def create_recycling_batch(payload):
         "total_weight_kg": batch.total_weight_kg,
         "tags": [d.tag for d in devices],
     }
+
+
+class LabelsRequest(Schema):
+    tags = fields.List(fields.String(), load_default=None)
+    count = fields.Integer(load_default=None, validate=validate.Range(min=1, max=5000))
+    template = fields.String(load_default="avery-l7160", validate=validate.OneOf(list(TEMPLATES)))
+    start = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "first position on the sheet, 1 = top left"},
+    )
+
+
+@blp.route("/labels", methods=["POST"])
+@allow(*WORKSHOP)
+@blp.arguments(LabelsRequest)
+@blp.response(200, description="application/pdf: the label sheets")
+@blp.alt_response(400, schema=ErrorSchema)
+@blp.doc(**DOC)
+def create_labels(payload):
+    """Labels of existing devices (`tags`), or `count` new unclaimed tags, as a PDF."""
+    template = template_named(payload["template"])
+    start = payload["start"] - 1
+    if payload["tags"]:
+        devices, problems = resolve_tags("\n".join(payload["tags"]))
+        if problems:
+            raise InvalidInput(
+                "unknown_tags", _("Étiquettes inconnues ou illisibles."), details={"tags": problems}
+            )
+        pdf = print_device_labels(devices, current_actor(), template, start)
+    elif payload["count"]:
+        _batch, pdf = issue_unclaimed(payload["count"], current_actor(), template, start)
+    else:
+        raise InvalidInput(
+            "tags_or_count",
+            _("Donnez des étiquettes (tags) ou un nombre (count)."),
+            details={"tags": "required", "count": "required"},
+        )
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf")

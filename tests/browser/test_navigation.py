@@ -9,19 +9,29 @@ from refurb.auth.roles import OrganisationKind, Role
 EXPECTED_MENU = {
     Role.ADMIN: [
         "Accueil",
+        "Scanner",
         "Appareils",
         "Donateurs",
         "Recyclage",
+        "Étiquettes",
         "Organisations",
         "Utilisateurs",
         "Journal",
         "Mon compte",
     ],
-    Role.TECHNICIAN: ["Accueil", "Appareils", "Donateurs", "Recyclage", "Mon compte"],
-    Role.LENDER: ["Accueil", "Mon compte"],
-    Role.MAINTAINER: ["Accueil", "Mon compte"],
-    Role.SITE_STAFF: ["Accueil", "Mon compte"],
-    Role.VIEWER: ["Accueil", "Mon compte"],
+    Role.TECHNICIAN: [
+        "Accueil",
+        "Scanner",
+        "Appareils",
+        "Donateurs",
+        "Recyclage",
+        "Étiquettes",
+        "Mon compte",
+    ],
+    Role.LENDER: ["Accueil", "Scanner", "Mon compte"],
+    Role.MAINTAINER: ["Accueil", "Scanner", "Mon compte"],
+    Role.SITE_STAFF: ["Accueil", "Scanner", "Mon compte"],
+    Role.VIEWER: ["Accueil", "Scanner", "Mon compte"],
 }
 
 

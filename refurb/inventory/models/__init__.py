@@ -1,6 +1,6 @@
 """Inventory tables."""
 
-from refurb.inventory.models.devices import Device, StorageMedium
+from refurb.inventory.models.devices import Device, IssuedTag, StorageMedium
 from refurb.inventory.models.donations import Collection, Donor, Partnership
 from refurb.inventory.models.recycling import RecyclingBatch
 from refurb.inventory.models.workshop import Diagnosis, Erasure, Repair, Snapshot
@@ -11,6 +11,7 @@ __all__ = [
     "Diagnosis",
     "Donor",
     "Erasure",
+    "IssuedTag",
     "Partnership",
     "RecyclingBatch",
     "Repair",

@@ -127,3 +127,14 @@ class StorageMedium(db.Model):
         size = f"{self.size_gb:g} Go" if self.size_gb else ""
         parts = [self.kind.label, self.model, size, f"n° {self.serial}" if self.serial else ""]
         return " · ".join(p for p in parts if p)
+
+
+class IssuedTag(db.Model):
+    """A tag printed before any device carries it (pre-printed label sheets)."""
+
+    __tablename__ = "issued_tags"
+
+    tag: Mapped[str] = mapped_column(String(16), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(24), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -10,7 +10,7 @@ from refurb.extensions import db
 from refurb.history.services import record
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, DonorKind
-from refurb.inventory.models import Collection, Device, Donor, Partnership
+from refurb.inventory.models import Collection, Device, Donor, IssuedTag, Partnership
 from refurb.numbering import next_reference
 
 DEVICE_FIELDS = (
@@ -122,9 +122,10 @@ def tag_in_use(tag: str) -> Device | None:
 
 
 def unique_new_tag() -> str:
+    """A tag carried by no device and printed on no pre-printed label."""
     while True:
         tag = tags.generate_tag()
-        if tag_in_use(tag) is None:
+        if tag_in_use(tag) is None and db.session.get(IssuedTag, tag) is None:
             return tag
 
 

@@ -38,4 +38,4 @@ def device_or_404(tag: str) -> Device:
     return device
 
 
-from refurb.inventory.views import devices, donations, recycling, workbench  # noqa: E402, F401
+from refurb.inventory.views import devices, donations, recycling, scan, workbench  # noqa: E402, F401

@@ -1,0 +1,110 @@
+"""Printing labels: for devices (recorded in their history) or pre-printed, unclaimed tags."""
+
+from flask_babel import gettext as _
+from sqlalchemy import insert
+
+from refurb.db_types import utcnow
+from refurb.errors import InvalidInput
+from refurb.extensions import db
+from refurb.history.models import Event
+from refurb.history.services import record
+from refurb.inventory.labels import TEMPLATES, Label, Template, render_labels
+from refurb.inventory.models import Device, IssuedTag
+from refurb.inventory.services.intake import unique_new_tag
+from refurb.numbering import next_reference
+from refurb.web import public_url_for
+
+MAX_LABELS = 5000
+
+
+def template_named(key: str) -> Template:
+    template = TEMPLATES.get(key)
+    if template is None:
+        raise InvalidInput(
+            "unknown_template",
+            _("Modèle d'étiquettes inconnu : %(key)s.", key=key),
+            details={"template": "unknown"},
+        )
+    return template
+
+
+def check_start(template: Template, start: int) -> None:
+    if not 0 <= start < template.per_page:
+        raise InvalidInput(
+            "start_out_of_range",
+            _("La position de départ va de 1 à %(n)d sur cette planche.", n=template.per_page),
+            details={"start": "out_of_range"},
+        )
+
+
+def device_label(device: Device) -> Label:
+    line = " · ".join(p for p in (str(device.category.label), device.title) if p)
+    if device.title == device.category.label:
+        line = str(device.category.label)
+    return Label(device.tag, public_url_for("inventory.scanned", tag=device.tag), line)
+
+
+def print_device_labels(devices: list[Device], actor, template: Template, start: int = 0) -> bytes:
+    """The labels of these devices; each print is written to the device's history."""
+    check_start(template, start)
+    if not devices:
+        raise InvalidInput(
+            "no_devices", _("Aucun appareil sélectionné."), details={"tags": "empty"}
+        )
+    if len(devices) > MAX_LABELS:
+        raise InvalidInput("too_many", _("Au plus %(n)d étiquettes à la fois.", n=MAX_LABELS))
+    pdf = render_labels([device_label(d) for d in devices], template, start)
+    now = utcnow()
+    db.session.execute(
+        insert(Event),
+        [
+            {
+                "subject_type": "device",
+                "subject_id": d.id,
+                "action": "device.labels_printed",
+                "actor_id": getattr(actor, "id", None),
+                "occurred_at": now,
+                "details": {"template": template.key},
+            }
+            for d in devices
+        ],
+    )
+    return pdf
+
+
+def issue_unclaimed(count: int, actor, template: Template, start: int = 0) -> tuple[str, bytes]:
+    """Print `count` new tags that no device carries yet; return the batch reference and PDF."""
+    check_start(template, start)
+    if not 1 <= count <= MAX_LABELS:
+        raise InvalidInput(
+            "count_out_of_range",
+            _("Nombre d'étiquettes entre 1 et %(n)d.", n=MAX_LABELS),
+            details={"count": "out_of_range"},
+        )
+    batch = next_reference("ETQ")
+    new_tags: list[str] = []
+    while len(new_tags) < count:
+        tag = unique_new_tag()
+        if tag not in new_tags:
+            new_tags.append(tag)
+    db.session.execute(
+        insert(IssuedTag),
+        [
+            {
+                "tag": tag,
+                "batch": batch,
+                "issued_at": utcnow(),
+                "issued_by_id": getattr(actor, "id", None),
+            }
+            for tag in new_tags
+        ],
+    )
+    record(
+        "label_batch",
+        0,
+        "labels.issued",
+        actor=actor,
+        details={"batch": batch, "count": count, "template": template.key},
+    )
+    labels = [Label(tag, public_url_for("inventory.scanned", tag=tag)) for tag in new_tags]
+    return batch, render_labels(labels, template, start)

@@ -1,0 +1,182 @@
+"""What a scanned label opens (/t/<tag>), scanning with the phone (/scan), scanning many
+labels in a row (/scan/lot) and printing labels (/etiquettes)."""
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from refurb.auth.access import allow, public, signed_in
+from refurb.auth.models import Organisation
+from refurb.auth.roles import Role
+from refurb.errors import DomainError
+from refurb.extensions import db
+from refurb.inventory import lifecycle, tags
+from refurb.inventory.enums import State
+from refurb.inventory.labels import TEMPLATES
+from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
+from refurb.inventory.models import Collection, Device, IssuedTag
+from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
+from refurb.inventory.views import WORKSHOP, bp
+from refurb.inventory.views.recycling import resolve_tags
+from refurb.web import pdf_response
+
+# Roles that open the full device page from a label.
+DEVICE_PAGE_ROLES = (Role.TECHNICIAN, Role.MAINTAINER)
+# Actions that need nothing but the device, so they can be applied to a scanned batch.
+BULK_ACTIONS = (Action.START_DIAGNOSIS, Action.SEND_TO_REPAIR, Action.DISMANTLE, Action.RELEASE)
+AUDIT = "audit"
+
+
+@bp.route("/t/<tag>")
+@public
+def scanned(tag):
+    """A scanned label: the device page, the intake form, or a public page with no private data."""
+    try:
+        canonical = tags.parse_tag(tag)
+    except DomainError as refusal:
+        return render_template("inventory/tag_invalid.html", typed=tag, reason=refusal.message), 404
+    if canonical != tag:
+        return redirect(url_for(".scanned", tag=canonical))
+    device = db.session.scalar(select(Device).where(Device.tag == canonical))
+    user = current_user
+    if device is None:
+        if user.is_authenticated and user.has_role(*WORKSHOP):
+            return redirect(url_for(".intake_device", tag=canonical))
+        issued = db.session.get(IssuedTag, canonical) is not None
+        return render_template("inventory/tag_unclaimed.html", tag=canonical, issued=issued), 404
+    site = None
+    if device.state == State.DEPLOYED and device.holder_organisation_id:
+        site = db.session.get(Organisation, device.holder_organisation_id)
+    if not user.is_authenticated:
+        return render_template("inventory/scanned_public.html", device=device, site=site)
+    if user.has_role(*DEVICE_PAGE_ROLES):
+        return redirect(url_for(".device", tag=canonical))
+    return render_template("inventory/scanned_device.html", device=device, site=site)
+
+
+@bp.route("/scan")
+@signed_in
+def scan():
+    code = (request.args.get("code") or "").strip()
+    error = None
+    if code:
+        try:
+            return redirect(url_for(".scanned", tag=tags.parse_tag(code)))
+        except DomainError as refusal:
+            error = refusal.message
+    return render_template("inventory/scan.html", code=code, error=error), (400 if error else 200)
+
+
+def bulk_choices():
+    return [(AUDIT, _l("Contrôler seulement (inventaire d'une étagère)"))] + [
+        (action.value, TRANSITIONS[action].label) for action in BULK_ACTIONS
+    ]
+
+
+@bp.route("/scan/lot", methods=["GET", "POST"])
+@allow(*WORKSHOP, Role.MAINTAINER)
+def scan_bulk():
+    results, problems, chosen, text = [], {}, AUDIT, ""
+    if request.method == "POST":
+        text = request.form.get("tags", "")
+        chosen = request.form.get("action", AUDIT)
+        if chosen not in {c for c, _label in bulk_choices()}:
+            chosen = AUDIT
+        devices, problems = resolve_tags(text)
+        for device in devices:
+            before = device.state
+            if chosen == AUDIT:
+                results.append((device, before, None))
+                continue
+            try:
+                lifecycle.perform(device, Action(chosen), Context(actor=current_user))
+            except DomainError as refusal:
+                results.append((device, before, refusal.message))
+            else:
+                results.append((device, before, None))
+        if chosen != AUDIT:
+            db.session.commit()
+    holders = {
+        o.id: o.name
+        for o in db.session.scalars(
+            select(Organisation).where(
+                Organisation.id.in_({d.holder_organisation_id for d, *_ in results} - {None})
+            )
+        )
+    }
+    return render_template(
+        "inventory/scan_bulk.html",
+        results=results,
+        problems=problems,
+        chosen=chosen,
+        text=text,
+        choices=bulk_choices(),
+        holders=holders,
+        audit=chosen == AUDIT,
+    )
+
+
+def _template_and_start():
+    template = template_named(request.form.get("template", "avery-l7160"))
+    try:
+        start = int(request.form.get("start") or 1) - 1
+    except ValueError:
+        start = -1
+    return template, start
+
+
+@bp.route("/etiquettes", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def labels():
+    """Print labels: a batch of new unclaimed tags, a collection, or typed/scanned tags."""
+    collections = db.session.execute(
+        select(Collection.id, Collection.reference)
+        .order_by(Collection.collected_on.desc())
+        .limit(100)
+    ).all()
+    error = None
+    if request.method == "POST":
+        try:
+            template, start = _template_and_start()
+            mode = request.form.get("mode")
+            if mode == "unclaimed":
+                count = int(request.form.get("count") or 0)
+                batch, pdf = issue_unclaimed(count, current_user, template, start)
+                filename = f"etiquettes-{batch}.pdf"
+            else:
+                if mode == "collection":
+                    devices = list(
+                        db.session.scalars(
+                            select(Device)
+                            .where(
+                                Device.collection_id == request.form.get("collection_id", type=int)
+                            )
+                            .order_by(Device.id)
+                        )
+                    )
+                else:
+                    devices, problems = resolve_tags(request.form.get("tags", ""))
+                    if problems:
+                        raise DomainError(
+                            "unknown_tags",
+                            "; ".join(f"{t} : {r}" for t, r in problems.items()),
+                            status=400,
+                        )
+                pdf = print_device_labels(devices, current_user, template, start)
+                filename = f"etiquettes-{len(devices)}.pdf"
+        except (DomainError, ValueError) as refusal:
+            db.session.rollback()
+            error = getattr(refusal, "message", _("Nombre d'étiquettes invalide."))
+        else:
+            db.session.commit()
+            return pdf_response(pdf, filename)
+    return render_template(
+        "inventory/labels.html",
+        templates=list(TEMPLATES.values()),
+        collections=collections,
+        error=error,
+        form=request.form,
+        selected=request.args.getlist("tag"),
+    ), (400 if error else 200)

@@ -1,0 +1,121 @@
+"""Label sheets decoded with an independent decoder (pdftoppm + zbarimg), cell by cell, for
+every template: each cell gives back exactly its tag's URL, and nothing is drawn outside."""
+
+import subprocess
+
+import pytest
+from PIL import Image
+
+from refurb.inventory.labels import TEMPLATES, Label, render_labels
+from refurb.inventory.tags import format_tag
+from tests.conftest import require_tool
+
+DPI = 300
+LONG_LINE = "Ordinateur portable · Hewlett-Packard EliteBook 840 G5 Healthcare Edition avec station"
+
+
+def labels(n: int) -> list[Label]:
+    return [
+        Label(
+            tag := format_tag(f"{i:06d}"[-6:].replace("0", "Q"), "GN"),
+            f"https://refurb.gers-numerique.fr/t/{tag}",
+            LONG_LINE,
+        )
+        for i in range(n)
+    ]
+
+
+def first_page(pdf: bytes, folder) -> Image.Image:
+    pdftoppm = require_tool("pdftoppm", "poppler-utils")
+    (folder / "sheet.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            str(DPI),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(folder / "sheet.pdf"),
+            str(folder / "page"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (page,) = folder.glob("page-*.png")
+    return Image.open(page).convert("L")
+
+
+def pixel_box(cell, page_height_px):
+    x, y, w, h = (v * DPI / 72 for v in cell)
+    return int(x), int(page_height_px - y - h), int(x + w), int(page_height_px - y)
+
+
+def decode(image: Image.Image, folder) -> str:
+    zbarimg = require_tool("zbarimg", "zbar-tools")
+    path = folder / "cell.png"
+    image.save(path)
+    result = subprocess.run(
+        [zbarimg, "--quiet", "--raw", str(path)], capture_output=True, text=True
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "key, start",
+    [
+        ("avery-l7160", 0),
+        ("avery-l7160", 4),
+        ("avery-l7651", 0),
+        ("avery-l7651", 7),
+        ("brother-62x29", 0),
+    ],
+)
+def test_each_cell_decodes_to_its_url_and_nothing_leaves_the_cells(tmp_path, key, start):
+    template = TEMPLATES[key]
+    sheet = labels(template.per_page - start)
+    page = first_page(render_labels(sheet, template, start), tmp_path)
+    cells = template.cells()
+    blank = page.copy()
+    for position, cell in enumerate(cells):
+        box = pixel_box(cell, page.size[1])
+        found = decode(page.crop(box), tmp_path)
+        expected = sheet[position - start].url if position >= start else ""
+        assert found == expected, (key, position)
+        blank.paste(255, box)
+    assert blank.getextrema()[0] > 200, "something is drawn outside the label cells"
+
+
+def test_a_sheet_overflows_onto_a_second_page(tmp_path):
+    pdf = render_labels(labels(25), TEMPLATES["avery-l7160"])
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2 or pdf.count(b"/Page") >= 3
+
+
+def test_the_tag_is_printed_in_clear_under_the_code(tmp_path):
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    pdf = render_labels(labels(3), TEMPLATES["avery-l7160"])
+    text = subprocess.run(
+        [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    for label in labels(3):
+        assert label.tag in text
+
+
+def test_a_start_position_off_the_sheet_is_refused():
+    with pytest.raises(ValueError):
+        render_labels(labels(1), TEMPLATES["avery-l7160"], start=21)
+
+
+def test_cells_match_the_avery_and_brother_formats():
+    mm = 72 / 25.4
+    l7160, l7651, ql = (TEMPLATES[k] for k in ("avery-l7160", "avery-l7651", "brother-62x29"))
+    assert l7160.per_page == 21 and l7651.per_page == 65 and ql.per_page == 1
+    assert round(l7160.cells()[0][2] / mm, 1) == 63.5 and round(l7160.cells()[0][3] / mm, 1) == 38.1
+    assert round(l7651.cells()[0][2] / mm, 1) == 38.1 and round(l7651.cells()[0][3] / mm, 1) == 21.2
+    for template in (l7160, l7651):
+        width, height = template.page_size
+        for x, y, w, h in template.cells():
+            assert x >= 0 and x + w <= width and y >= 0 and y + h <= height
+    assert ql.page_size == pytest.approx((62 * mm, 29 * mm))
