@@ -29,6 +29,7 @@ def _import_models() -> None:
     import refurb.auth.models  # noqa: F401
     import refurb.history.models  # noqa: F401
     import refurb.inventory.models  # noqa: F401
+    import refurb.loans.models  # noqa: F401
     import refurb.numbering  # noqa: F401
     import refurb.territory.models  # noqa: F401
 

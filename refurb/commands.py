@@ -191,6 +191,31 @@ def labels_command(count, template_key, start, out):
     click.echo(f"{count} étiquette(s) du lot {batch} écrites dans {out}.")
 
 
+@click.command("reminders")
+@with_appcontext
+def reminders_command():
+    """Send the loan reminders due today (cron, daily); the others go to the "to call" list."""
+    from refurb.loans.reminders import send_reminders
+
+    counts = send_reminders()
+    db.session.commit()
+    click.echo(
+        f"Rappels : {counts['email']} e-mail(s), {counts['call']} à appeler"
+        f" ({counts['failed']} envoi(s) en échec)."
+    )
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+def purge_command():
+    """Anonymise households past the retention delay (cron, daily)."""
+    from refurb.loans.privacy import purge
+
+    count = purge()
+    db.session.commit()
+    click.echo(f"{count} foyer(s) anonymisé(s).")
+
+
 def register(app: Flask) -> None:
     for command in (
         init_command,
@@ -201,5 +226,7 @@ def register(app: Flask) -> None:
         import_devices_command,
         export_ords_command,
         labels_command,
+        reminders_command,
+        purge_command,
     ):
         app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Lending devices to modest households through associations (DESIGN §4, §6)."""

@@ -1,0 +1,156 @@
+"""Personal data of households (DESIGN §6): who sees identity (logged), export, erasure on
+request, and the purge after the retention delay."""
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from refurb.auth.access import require_organisation
+from refurb.auth.roles import Role
+from refurb.db_types import utcnow
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.loans.enums import LoanStatus
+from refurb.loans.models import Household, Loan, LoanRequest
+from refurb.loans.services import LoanRefused
+
+IDENTITY_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+def can_see_identity(user, household: Household) -> bool:
+    """Only the owning organisation's lenders (not even the coordinator) see identity."""
+    return any(
+        m.role == Role.LENDER and m.organisation_id == household.lender_organisation_id
+        for m in user.memberships
+    )
+
+
+def log_identity_view(household: Household, actor) -> None:
+    """Every display of a household's identity to someone is written to the history."""
+    if household.has_identity:
+        record(
+            "household",
+            household.id,
+            "household.identity_viewed",
+            actor=actor,
+            organisation_id=household.lender_organisation_id,
+        )
+
+
+def export(household: Household, actor) -> dict:
+    """Everything kept about a household, for a request under the RGPD (article 15)."""
+    require_organisation(actor, household.lender_organisation_id, Role.LENDER)
+    loans = db.session.scalars(
+        select(Loan).where(Loan.household_id == household.id).order_by(Loan.id)
+    )
+    requests = db.session.scalars(
+        select(LoanRequest).where(LoanRequest.household_id == household.id)
+    )
+    record(
+        "household",
+        household.id,
+        "household.exported",
+        actor=actor,
+        organisation_id=household.lender_organisation_id,
+    )
+    return {
+        "reference": household.reference,
+        "lender": household.lender.name,
+        "commune": household.commune.name,
+        "size": household.size,
+        "criterion": household.criterion.value,
+        "criterion_note": household.criterion_note,
+        "verified_on": household.verified_on.isoformat(),
+        "referring_organisation": household.referring_organisation,
+        "contact": {k: getattr(household, k) for k in IDENTITY_FIELDS},
+        "consent_on": household.consent_on.isoformat() if household.consent_on else None,
+        "requests": [
+            {
+                "category": r.category.value,
+                "requested_on": r.requested_on.isoformat(),
+                "status": r.status.value,
+            }
+            for r in requests
+        ],
+        "loans": [
+            {
+                "reference": loan.reference,
+                "device": loan.device.tag,
+                "category": loan.device.category.value,
+                "status": loan.status.value,
+                "start_on": loan.start_on.isoformat() if loan.start_on else None,
+                "due_on": loan.due_on.isoformat() if loan.due_on else None,
+                "ended_on": loan.ended_on.isoformat() if loan.ended_on else None,
+            }
+            for loan in loans
+        ],
+    }
+
+
+def anonymise(household: Household, actor, reason: str) -> None:
+    for field in IDENTITY_FIELDS:
+        setattr(household, field, "")
+    household.referring_organisation = ""
+    household.criterion_note = ""
+    household.consent_on = None
+    household.anonymised_at = utcnow()
+    record(
+        "household",
+        household.id,
+        "household.anonymised",
+        actor=actor,
+        organisation_id=household.lender_organisation_id,
+        details={"reason": reason},
+    )
+
+
+def erase_on_request(household: Household, actor) -> None:
+    """Erase identity and contact now (the anonymised record stays for statistics)."""
+    require_organisation(actor, household.lender_organisation_id, Role.LENDER)
+    open_loans = db.session.scalar(
+        select(func.count())
+        .select_from(Loan)
+        .where(
+            Loan.household_id == household.id,
+            Loan.status.in_([LoanStatus.RESERVED, LoanStatus.ACTIVE]),
+        )
+    )
+    if open_loans:
+        raise LoanRefused(
+            "open_loans",
+            _("Ce foyer a un prêt en cours : clôturez-le avant d'effacer ses données."),
+        )
+    anonymise(household, actor, "request")
+
+
+def _months_before(today: date, months: int) -> date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(year, month + 1, min(today.day, 28))
+
+
+def purge(today: date | None = None) -> int:
+    """Anonymise households whose last loan ended more than the retention delay ago (or, with
+    no loan, whose record is that old). Returns how many were anonymised."""
+    today = today or utcnow().date()
+    months = int(current_app.config["PERSONAL_DATA_RETENTION_MONTHS"])
+    limit = _months_before(today, months)
+    open_households = select(Loan.household_id).where(
+        Loan.status.in_([LoanStatus.RESERVED, LoanStatus.ACTIVE])
+    )
+    last_end = (
+        select(Loan.household_id, func.max(Loan.ended_on).label("ended"))
+        .group_by(Loan.household_id)
+        .subquery()
+    )
+    candidates = db.session.scalars(
+        select(Household)
+        .outerjoin(last_end, last_end.c.household_id == Household.id)
+        .where(Household.anonymised_at.is_(None), Household.id.not_in(open_households))
+        .where(func.coalesce(last_end.c.ended, func.date(Household.created_at)) < limit)
+    ).all()
+    for household in candidates:
+        anonymise(household, None, f"retention {months} months")
+    db.session.flush()
+    return len(candidates)
