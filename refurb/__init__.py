@@ -53,9 +53,10 @@ def _init_extensions(app: Flask) -> None:
     from refurb.api import init_api
     from refurb.auth.api import blp as auth_api
     from refurb.inventory.api import blp as inventory_api
+    from refurb.loans.api import blp as loans_api
     from refurb.territory.api import blp as territory_api
 
-    init_api(app, [auth_api, territory_api, inventory_api])
+    init_api(app, [auth_api, territory_api, inventory_api, loans_api])
     # After the API's token loader, so that API requests are judged by their token.
     app.before_request(enforce_access)
 
@@ -73,9 +74,10 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.auth.views import bp as auth_bp
     from refurb.history.views import bp as history_bp
     from refurb.inventory.views import bp as inventory_bp
+    from refurb.loans.views import bp as loans_bp
     from refurb.main import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, history_bp, inventory_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, history_bp, inventory_bp, loans_bp):
         app.register_blueprint(blueprint)
 
 

@@ -61,8 +61,10 @@ def load() -> None:
         )
     db.session.flush()
     from refurb.inventory.demo import load_inventory
+    from refurb.loans.demo import load_loans
 
     load_inventory()
+    load_loans()
 
 
 def logins_text() -> str:
