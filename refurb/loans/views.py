@@ -90,6 +90,23 @@ def _lender_choices():
     return [(r.id, r.name) for r in db.session.execute(statement)]
 
 
+def households_for_reservation(category) -> list[tuple[Household, bool]]:
+    """The user's households that can borrow, those waiting for `category` first."""
+    waiting = select(LoanRequest.household_id).where(
+        LoanRequest.status == RequestStatus.WAITING, LoanRequest.category == category
+    )
+    rows = db.session.scalars(
+        _scoped(
+            select(Household).where(Household.anonymised_at.is_(None)),
+            Household.lender_organisation_id,
+        )
+        .order_by(Household.id.in_(waiting).desc(), Household.reference)
+        .limit(200)
+    ).all()
+    waiting_ids = set(db.session.scalars(waiting))
+    return [(household, household.id in waiting_ids) for household in rows]
+
+
 # --- Households ---------------------------------------------------------------------------------
 
 
@@ -377,6 +394,8 @@ def new_loan():
     if loan_request is not None and loan_request.status != RequestStatus.WAITING:
         loan_request = None
     form = ReserveForm()
+    if request.method == "GET" and request.args.get("tag"):
+        form.tag.data = request.args["tag"]
     if form.validate_on_submit():
         try:
             device = db.session.scalar(

@@ -4,9 +4,12 @@ identity shown to the owning lenders only and every view logged, the whole flow 
 import pytest
 from sqlalchemy import select
 
+from refurb.auth.models import User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.history.models import Event
-from refurb.inventory.enums import State
+from refurb.inventory.enums import Category, State
+from refurb.loans.models import Household, Loan
+from refurb.loans.services import add_request
 from tests.conftest import sign_in
 
 
@@ -145,3 +148,27 @@ def test_the_whole_loan_by_api(client, lender, make_device, in_app):
         for item in client.get("/api/v1/loans?status=returned", headers=headers).json
     ] == [loan["reference"]]
     assert client.get(f"/api/v1/devices/{device.tag}", headers=headers).json["state"] == "diagnosis"
+
+
+def test_a_lender_scans_a_ready_device_and_reserves_it_for_a_household(
+    client, lender, make_household, make_device, in_app
+):
+    waiting, other = make_household(), make_household()
+    device = make_device(State.READY)
+    with in_app() as session:
+        add_request(
+            session.get(Household, waiting.id), session.get(User, lender.id), Category.LAPTOP
+        )
+        session.commit()
+    sign_in(client, lender.email, lender.password)
+    page = client.get(f"/t/{device.tag}").get_data(as_text=True)
+    assert "Réserver cet appareil pour un foyer" in page
+    assert page.index(waiting.reference) < page.index(other.reference)  # the waiting one first
+    form = client.get(f"/prets/nouveau?household={waiting.id}&tag={device.tag}").get_data(
+        as_text=True
+    )
+    assert f'value="{device.tag}"' in form
+    response = client.post("/prets/nouveau", data={"household": waiting.id, "tag": device.tag})
+    assert response.status_code == 302
+    with in_app() as session:
+        assert session.scalar(select(Loan.household_id)) == waiting.id

@@ -20,6 +20,7 @@ from refurb.inventory.models import Collection, Device, IssuedTag
 from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.inventory.views.recycling import resolve_tags
+from refurb.loans.views import households_for_reservation
 from refurb.web import pdf_response
 
 # Roles that open the full device page from a label.
@@ -53,7 +54,12 @@ def scanned(tag):
         return render_template("inventory/scanned_public.html", device=device, site=site)
     if user.has_role(*DEVICE_PAGE_ROLES):
         return redirect(url_for(".device", tag=canonical))
-    return render_template("inventory/scanned_device.html", device=device, site=site)
+    households = []
+    if device.state == State.READY and user.has_role(Role.LENDER):
+        households = households_for_reservation(device.category)
+    return render_template(
+        "inventory/scanned_device.html", device=device, site=site, households=households
+    )
 
 
 @bp.route("/scan")
