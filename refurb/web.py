@@ -1,6 +1,6 @@
 """Helpers shared by the HTML views."""
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from refurb.errors import DomainError
 
@@ -13,6 +13,11 @@ def show_on_form(form, error: DomainError) -> None:
             field.errors = [*field.errors, error.message]
             return
     form.form_errors.append(error.message)
+
+
+def client_address() -> str:
+    """The client's address, as counted for sign-in throttling."""
+    return (request.remote_addr or "unknown")[:64]
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

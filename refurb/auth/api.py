@@ -1,6 +1,6 @@
 """JSON API: tokens, the signed-in user, organisations."""
 
-from flask import g, request
+from flask import g
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.web import client_address
 
 blp = Blueprint(
     "api_auth", __name__, url_prefix="/api/v1", description="Authentification et organisations"
@@ -52,10 +53,6 @@ class OrganisationSchema(Schema):
     epci_siren = fields.Function(lambda o: o.commune.epci_siren)
     epci = fields.Function(lambda o: o.commune.epci.name)
     is_active = fields.Boolean()
-
-
-def client_address() -> str:
-    return (request.remote_addr or "unknown")[:64]
 
 
 @blp.route("/auth/token", methods=["POST"])

@@ -7,13 +7,12 @@ from sqlalchemy import select
 
 from refurb.auth import services
 from refurb.auth.access import public, signed_in
-from refurb.auth.api import client_address
 from refurb.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm, TokenForm
 from refurb.auth.models import ApiToken
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.i18n import safe_next
-from refurb.web import show_on_form
+from refurb.web import client_address, show_on_form
 
 bp = Blueprint("auth", __name__)
 

@@ -29,11 +29,11 @@ from refurb.inventory.enums import (
 from refurb.inventory.labels import TEMPLATES
 from refurb.inventory.lifecycle import Action, Context
 from refurb.inventory.models import Collection, Donor, StorageMedium
+from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services import intake, recycling, workshop
 from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import device_or_404
-from refurb.inventory.views.recycling import resolve_tags
 
 blp = Blueprint("api_inventory", __name__, url_prefix="/api/v1", description="Inventaire")
 
@@ -540,7 +540,7 @@ def create_collection(payload):
 @blp.doc(**DOC)
 def create_recycling_batch(payload):
     """Hand devices over to a recycler: all are recycled, or none (`details.tags` says why)."""
-    devices, problems = resolve_tags("\n".join(payload["tags"]))
+    devices, problems = devices_for_tags("\n".join(payload["tags"]))
     if problems:
         raise InvalidInput(
             "unknown_tags", _("Étiquettes inconnues ou illisibles."), details={"tags": problems}
@@ -588,7 +588,7 @@ def create_labels(payload):
     template = template_named(payload["template"])
     start = payload["start"] - 1
     if payload["tags"]:
-        devices, problems = resolve_tags("\n".join(payload["tags"]))
+        devices, problems = devices_for_tags("\n".join(payload["tags"]))
         if problems:
             raise InvalidInput(
                 "unknown_tags", _("Étiquettes inconnues ou illisibles."), details={"tags": problems}

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from refurb.errors import DomainError
@@ -125,6 +126,27 @@ def search_devices(filters: DeviceFilters) -> tuple[list, int]:
         _rows(filters).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
     return page, total
+
+
+def devices_for_tags(text: str) -> tuple[list[Device], dict[str, str]]:
+    """Devices for typed or scanned tags (one per line, in that order, without repeats), and
+    the reason for each line that names none. One query, whatever the number of lines."""
+    wanted, problems = [], {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        try:
+            tag = tags.parse_tag(line)
+        except DomainError as refusal:
+            problems[line.strip()] = refusal.message
+            continue
+        if tag not in wanted:
+            wanted.append(tag)
+    found = {d.tag: d for d in db.session.scalars(select(Device).where(Device.tag.in_(wanted)))}
+    for tag in wanted:
+        if tag not in found:
+            problems[tag] = _("aucun appareil ne porte cette étiquette")
+    return [found[tag] for tag in wanted if tag in found], problems
 
 
 def state_counts() -> dict[str, int]:

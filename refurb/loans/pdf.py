@@ -7,9 +7,9 @@ def _household_name(household) -> str:
     return household.contact_name or "—"
 
 
-def agreement(loan) -> bytes:
+def agreement(loan, terms=None) -> bytes:
     household, device = loan.household, loan.device
-    terms = loan.terms
+    terms = terms or loan.terms
     rows = [
         ("Prêteur", loan.lender.name),
         ("Foyer", f"{household.reference} — {_household_name(household)}"),

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from refurb.auth.access import require_organisation
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.db_types import utcnow
 from refurb.errors import DomainError, InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -424,7 +423,3 @@ def attach_signed_agreement(actor, loan: Loan, path: str) -> None:
     _lender_check(actor, loan.lender_organisation_id)
     loan.signed_agreement_path = path
     _record(loan, "loan.signed_agreement_attached", actor)
-
-
-def utc_today() -> date:
-    return utcnow().date()

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation
-from refurb.auth.roles import Role
+from refurb.auth.roles import OrganisationKind, Role
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.inventory import tags
@@ -83,7 +83,7 @@ def _loan(loan_id: int) -> Loan:
 def _lender_choices():
     statement = _scoped(
         select(Organisation.id, Organisation.name)
-        .where(Organisation.kind == "lender")
+        .where(Organisation.kind == OrganisationKind.LENDER)
         .order_by(Organisation.name),
         Organisation.id,
     )
@@ -577,14 +577,13 @@ def cancel(loan_id):
 @allow(*LENDER)
 def agreement_pdf(loan_id):
     loan = _loan(loan_id)
-    if loan.terms is None:  # not checked out yet: show the terms that will apply
-        loan.terms = services.current_terms(loan.lender_organisation_id)
-        db.session.commit()
-    if privacy.can_see_identity(current_user, loan.household):
-        privacy.log_identity_view(loan.household, current_user)
-        db.session.commit()
-        return pdf_response(agreement(loan), f"convention-{loan.reference}.pdf")
-    abort(403)
+    if not privacy.can_see_identity(current_user, loan.household):
+        abort(403)
+    # Before handover, the terms that will apply; after, the version accepted.
+    terms = loan.terms or services.current_terms(loan.lender_organisation_id)
+    privacy.log_identity_view(loan.household, current_user)
+    db.session.commit()
+    return pdf_response(agreement(loan, terms), f"convention-{loan.reference}.pdf")
 
 
 @bp.route("/prets/<int:loan_id>/recu-retour.pdf")

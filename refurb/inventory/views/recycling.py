@@ -10,35 +10,13 @@ from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.errors import DomainError
 from refurb.extensions import db
-from refurb.inventory import tags
 from refurb.inventory.forms import RecyclingBatchForm
 from refurb.inventory.models import Device, RecyclingBatch
 from refurb.inventory.pdf import handover_slip
+from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.recycling import create_batch
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.web import pdf_response
-
-
-def resolve_tags(text: str) -> tuple[list[Device], dict[str, str]]:
-    """Devices for the typed or scanned tags, and a reason for each line that is not one."""
-    devices, problems, seen = [], {}, set()
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        try:
-            tag = tags.parse_tag(line)
-        except DomainError as refusal:
-            problems[line.strip()] = refusal.message
-            continue
-        if tag in seen:
-            continue
-        seen.add(tag)
-        device = db.session.scalar(select(Device).where(Device.tag == tag))
-        if device is None:
-            problems[tag] = _("aucun appareil ne porte cette étiquette")
-        else:
-            devices.append(device)
-    return devices, problems
 
 
 @bp.route("/recyclage")
@@ -67,7 +45,7 @@ def new_recycling_batch():
     ]
     problems = {}
     if form.validate_on_submit():
-        devices, problems = resolve_tags(form.tags.data)
+        devices, problems = devices_for_tags(form.tags.data)
         recycler = db.session.get(Organisation, form.recycler_id.data)
         if not problems and recycler is not None:
             try:

@@ -17,9 +17,9 @@ from refurb.inventory.enums import State
 from refurb.inventory.labels import TEMPLATES
 from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
 from refurb.inventory.models import Collection, Device, IssuedTag
+from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
 from refurb.inventory.views import WORKSHOP, bp
-from refurb.inventory.views.recycling import resolve_tags
 from refurb.loans.views import households_for_reservation
 from refurb.web import pdf_response
 
@@ -90,7 +90,7 @@ def scan_bulk():
         chosen = request.form.get("action", AUDIT)
         if chosen not in {c for c, _label in bulk_choices()}:
             chosen = AUDIT
-        devices, problems = resolve_tags(text)
+        devices, problems = devices_for_tags(text)
         for device in devices:
             before = device.state
             if chosen == AUDIT:
@@ -163,7 +163,7 @@ def labels():
                         )
                     )
                 else:
-                    devices, problems = resolve_tags(request.form.get("tags", ""))
+                    devices, problems = devices_for_tags(request.form.get("tags", ""))
                     if problems:
                         raise DomainError(
                             "unknown_tags",
