@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from refurb.inventory.labels import TEMPLATES, Label, render_labels  # noqa: E402
+from refurb.inventory.label_sheets import TEMPLATES, Label, render_labels  # noqa: E402
 from refurb.inventory.tags import generate_tag  # noqa: E402
 
 COUNT, RUNS = 1000, 5

@@ -12,10 +12,19 @@ from refurb.extensions import babel, csrf, db, login_manager, migrate
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
+class Refurb(Flask):
+    """Flask, with the request's transaction committed once after the view (see transaction)."""
+
+    def dispatch_request(self):
+        from refurb.transaction import finish
+
+        return finish(self, super().dispatch_request())
+
+
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, commands, error handlers."""
     instance_path = instance_path or os.environ.get("REFURB_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
+    app = Refurb(__name__, instance_path=os.path.abspath(instance_path) if instance_path else None)
     load_config(app, overrides)
     _init_extensions(app)
     _register_blueprints(app)
@@ -38,9 +47,11 @@ def _init_extensions(app: Flask) -> None:
     from refurb import i18n, security
     from refurb.auth.access import enforce_access
     from refurb.auth.session import init_login
+    from refurb.transaction import init_transactions
 
     _import_models()
     db.init_app(app)
+    init_transactions()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

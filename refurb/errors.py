@@ -9,6 +9,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from refurb.extensions import db
@@ -45,7 +46,7 @@ class Forbidden(DomainError):
 class StaleVersion(DomainError):
     """An edit was based on a version of the record that someone else has since changed."""
 
-    def __init__(self, current_version: int):
+    def __init__(self, current_version: int | None = None):
         super().__init__(
             "stale_version",
             _(
@@ -144,8 +145,14 @@ def handle_unexpected(error: Exception):
     return handle_http_exception(InternalServerError())
 
 
+def handle_stale_data(error: StaleDataError):
+    """Two people saved the same record at once: the later one is told, as for a stale form."""
+    return handle_domain_error(StaleVersion())
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,13 +1,63 @@
 """Helpers shared by the HTML views."""
 
-from flask import Response, current_app, request
+from flask import Response, current_app, flash, request
 
 from refurb.errors import DomainError
+from refurb.extensions import db
 
 
-def show_on_form(form, error: DomainError) -> None:
+class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_shown(form) as outcome`)
+    """Run a service; a refusal rolls back and is shown on `form` (or flashed), not raised.
+
+        with refusal_shown(form) as outcome:
+            household = services.create_household(...)
+        if outcome.ok:
+            return redirect(...)
+
+    The commit is not here: `refurb.transaction` commits once the view has answered.
+    """
+
+    def __init__(self, form=None, field: str | None = None, *, show: bool = True):
+        self.form, self.field = form, field  # field: where a refusal naming none is shown
+        self.show = show  # False: the view shows `refusal` itself
+        self.refusal: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, _type, error, _traceback) -> bool:
+        if not isinstance(error, DomainError):
+            return False
+        db.session.rollback()
+        self.refusal = error
+        if not self.show:
+            pass
+        elif self.form is not None:
+            show_on_form(self.form, error, self.field)
+        else:
+            flash(error.message, "error")
+        return True
+
+
+def flash_form_errors(form) -> None:
+    """For small forms posted from another page: each field's errors as a message."""
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text} : {message}", "error")
+
+
+def form_status(form) -> int:
+    """200 for a form shown, 400 for a submitted form shown again with its errors."""
+    return 400 if form.is_submitted() else 200
+
+
+def show_on_form(form, error: DomainError, default_field: str | None = None) -> None:
     """Put a service's refusal next to the field it concerns, or above the form."""
-    for field_name in error.details:
+    for field_name in [*error.details, *([default_field] if default_field else [])]:
         field = getattr(form, field_name, None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, error.message]

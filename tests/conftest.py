@@ -24,7 +24,7 @@ from refurb.extensions import db
 from refurb.inventory.enums import Category, State
 from refurb.inventory.services import intake
 from refurb.loans.enums import Criterion
-from refurb.loans.services import create_household
+from refurb.loans.services.households import create_household
 
 POSTGRES_URL = os.environ.get(
     "REFURB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -39,6 +39,7 @@ def test_every_interface_string_has_an_english_translation():
 
 def messages(catalogue) -> dict:
     """What a catalogue translates: id (with plural) → string(s), headers and fuzzy aside."""
+
     def plain(value):
         return tuple(value) if isinstance(value, list | tuple) else value
 

@@ -10,7 +10,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import Unauthorized
 
 from refurb.api.schemas import ErrorSchema
-from refurb.extensions import csrf, db
+from refurb.extensions import csrf
 
 
 class RefurbApi(flask_smorest.Api):
@@ -50,9 +50,7 @@ def load_api_user():
     found = user_for_token(raw.strip()) if scheme.lower() == "bearer" and raw else None
     if found is None:
         raise Unauthorized()
-    g.api_user, g.api_token = found
-    if db.session.dirty:
-        db.session.commit()  # last_used_at
+    g.api_user, g.api_token = found  # last_used_at is committed with the request
 
 
 def init_api(app: Flask, blueprints) -> None:

@@ -16,11 +16,11 @@ from refurb.auth.forms import (
 )
 from refurb.auth.models import Membership, Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.lookups import get_or_not_found
 from refurb.mail import mail_configured, send_mail
 from refurb.territory.services import all_communes
-from refurb.web import public_url_for, show_on_form
+from refurb.web import form_status, public_url_for, refusal_shown
 
 bp = Blueprint("admin", __name__)
 
@@ -72,7 +72,7 @@ def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         fields = _organisation_fields(form)
-        try:
+        with refusal_shown(form) as outcome:
             organisation = services.create_organisation(
                 fields.pop("name"),
                 fields.pop("kind"),
@@ -80,22 +80,18 @@ def new_organisation():
                 current_user,
                 **fields,
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Organisation « %(name)s » créée.", name=organisation.name), "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     return render_template(
         "admin/organisation_form.html", form=form, organisation=None, communes=all_communes()
-    ), (400 if form.is_submitted() else 200)
+    ), form_status(form)
 
 
 @bp.route("/organisations/<int:organisation_id>/modifier", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def edit_organisation(organisation_id):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = get_or_not_found(Organisation, organisation_id)
     form = OrganisationForm(
         obj=organisation,
         data={
@@ -105,15 +101,11 @@ def edit_organisation(organisation_id):
         },
     )
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             services.update_organisation(
                 organisation, current_user, form.version.data, **_organisation_fields(form)
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Organisation enregistrée."), "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     return render_template(
@@ -121,13 +113,13 @@ def edit_organisation(organisation_id):
         form=form,
         organisation=organisation,
         communes=all_communes(),
-    ), (400 if form.is_submitted() else 200)
+    ), form_status(form)
 
 
 @bp.route("/organisations/<int:organisation_id>")
 @signed_in(organisation_arg="organisation_id")
 def organisation(organisation_id):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = get_or_not_found(Organisation, organisation_id)
     members = db.session.execute(
         select(User, Membership.role)
         .join(Membership, Membership.user_id == User.id)
@@ -196,20 +188,16 @@ def new_user():
     form = UserCreateForm()
     form.organisation.choices = organisation_choices()
     if form.validate_on_submit():
-        organisation = db.get_or_404(Organisation, form.organisation.data)
-        try:
+        organisation = get_or_not_found(Organisation, form.organisation.data)
+        with refusal_shown(form) as outcome:
             user = services.create_user(
                 form.email.data, form.name.data, organisation, Role(form.role.data), current_user
             )
             raw = services.issue_password_link(user, current_user)
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             link, mailed = _deliver_link(user, raw)
             return render_template("admin/password_link.html", user=user, link=link, mailed=mailed)
-    return render_template("admin/user_new.html", form=form), (400 if form.is_submitted() else 200)
+    return render_template("admin/user_new.html", form=form), form_status(form)
 
 
 def _user_page(user: User, edit_form=None, membership_form=None, status=200):
@@ -230,24 +218,20 @@ def _user_page(user: User, edit_form=None, membership_form=None, status=200):
 @bp.route("/utilisateurs/<int:user_id>")
 @allow(Role.ADMIN)
 def user(user_id):
-    return _user_page(db.get_or_404(User, user_id))
+    return _user_page(get_or_not_found(User, user_id))
 
 
 @bp.route("/utilisateurs/<int:user_id>/modifier", methods=["POST"])
 @allow(Role.ADMIN)
 def edit_user(user_id):
-    person = db.get_or_404(User, user_id)
+    person = get_or_not_found(User, user_id)
     form = UserEditForm(prefix="u")
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             services.update_user(
                 person, current_user, form.version.data, form.name.data, form.email.data
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Compte enregistré."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return _user_page(person, edit_form=form, status=409 if form.form_errors else 400)
@@ -256,34 +240,26 @@ def edit_user(user_id):
 @bp.route("/utilisateurs/<int:user_id>/roles", methods=["POST"])
 @allow(Role.ADMIN)
 def grant_role(user_id):
-    person = db.get_or_404(User, user_id)
+    person = get_or_not_found(User, user_id)
     form = MembershipForm(prefix="m")
     form.organisation.choices = organisation_choices()
     if form.validate_on_submit():
-        organisation = db.get_or_404(Organisation, form.organisation.data)
-        try:
+        organisation = get_or_not_found(Organisation, form.organisation.data)
+        with refusal_shown(form) as outcome:
             services.grant_role(person, organisation, Role(form.role.data), current_user)
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Rôle donné."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return _user_page(person, membership_form=form, status=400)
 
 
 def _confirmed_action(user_id: int, action, success: str):
-    person = db.get_or_404(User, user_id)
+    person = get_or_not_found(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_shown() as outcome:
         action(person)
-    except DomainError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(success, "success")
     return redirect(url_for("admin.user", user_id=person.id))
 
@@ -291,7 +267,7 @@ def _confirmed_action(user_id: int, action, success: str):
 @bp.route("/utilisateurs/<int:user_id>/roles/<int:membership_id>/retirer", methods=["POST"])
 @allow(Role.ADMIN)
 def revoke_role(user_id, membership_id):
-    membership = db.get_or_404(Membership, membership_id)
+    membership = get_or_not_found(Membership, membership_id)
     if membership.user_id != user_id:
         abort(404)
     return _confirmed_action(
@@ -322,13 +298,12 @@ def reactivate_user(user_id):
 @bp.route("/utilisateurs/<int:user_id>/lien", methods=["POST"])
 @allow(Role.ADMIN)
 def password_link(user_id):
-    person = db.get_or_404(User, user_id)
+    person = get_or_not_found(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not person.is_active:
         flash(_("Réactivez d'abord ce compte."), "error")
         return redirect(url_for("admin.user", user_id=person.id))
     raw = services.issue_password_link(person, current_user)
-    db.session.commit()
     link, mailed = _deliver_link(person, raw)
     return render_template("admin/password_link.html", user=person, link=link, mailed=mailed)

@@ -5,13 +5,13 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from refurb.api import BEARER, Blueprint
+from refurb.api.pagination import PageQuery, page_of, paginate
 from refurb.api.schemas import ErrorSchema
 from refurb.auth import services
 from refurb.auth.access import allow, current_actor, public, signed_in
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.errors import DomainError
-from refurb.extensions import db
+from refurb.lookups import get_or_not_found
 from refurb.web import client_address
 
 blp = Blueprint(
@@ -63,13 +63,8 @@ class OrganisationSchema(Schema):
 @blp.alt_response(429, schema=ErrorSchema)
 def create_token(payload):
     """Exchange an e-mail and password for a bearer token."""
-    try:
-        user = services.authenticate(payload["email"], payload["password"], client_address())
-    except DomainError:
-        db.session.commit()  # the failure counts towards throttling
-        raise
+    user = services.authenticate(payload["email"], payload["password"], client_address())
     raw, token = services.create_api_token(user, payload["name"])
-    db.session.commit()
     return {"token": raw, "token_id": token.id}
 
 
@@ -80,7 +75,6 @@ def create_token(payload):
 def revoke_token():
     """Revoke the token used for this request."""
     services.revoke_api_token(g.api_token, current_actor())
-    db.session.commit()
 
 
 @blp.route("/me")
@@ -94,15 +88,16 @@ def me():
 
 @blp.route("/organisations")
 @signed_in
-@blp.response(200, OrganisationSchema(many=True))
+@blp.arguments(PageQuery, location="query")
+@blp.response(200, page_of(OrganisationSchema))
 @blp.doc(security=[BEARER])
-def list_organisations():
+def list_organisations(args):
     """Organisations: all of them for the coordinator, one's own otherwise."""
     user = current_actor()
-    statement = select(Organisation).order_by(Organisation.name)
+    statement = select(Organisation).order_by(Organisation.name, Organisation.id)
     if not user.is_admin:
         statement = statement.where(Organisation.id.in_(user.organisation_ids()))
-    return db.session.scalars(statement).all()
+    return paginate(statement, args)
 
 
 @blp.route("/organisations/<int:organisation_id>")
@@ -112,7 +107,7 @@ def list_organisations():
 @blp.doc(security=[BEARER])
 def get_organisation(organisation_id):
     """One organisation (its members and the coordinator only)."""
-    return db.get_or_404(Organisation, organisation_id)
+    return get_or_not_found(Organisation, organisation_id)
 
 
 class OrganisationCreate(Schema):
@@ -139,5 +134,4 @@ def create_organisation(payload):
         current_actor(),
         **payload,
     )
-    db.session.commit()
     return organisation

@@ -11,7 +11,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from refurb.auth.models import (
     ApiToken,
@@ -75,8 +75,9 @@ def authenticate(email: str, password: str, address: str) -> User:
     """Return the user for these credentials, or raise SignInRefused.
 
     After too many failures for an e-mail (or from an address) within the window, every attempt
-    is refused, right or wrong, with the same message whether the account exists or not. The
-    caller must commit even on refusal, so that the failure is counted.
+    is refused, right or wrong, with the same message whether the account exists or not. A
+    failure is written in a transaction of its own, so that it counts although the request,
+    refused, is rolled back.
     """
     email = (email or "").strip().lower()
     email_key = _digest(email)
@@ -93,8 +94,12 @@ def authenticate(email: str, password: str, address: str) -> User:
         )
     user = user_by_email(email)
     if user is None or not verify_password(user.password_hash, password) or not user.is_active:
-        db.session.add(LoginFailure(email_key=email_key, address=address))
-        db.session.flush()
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(LoginFailure).values(
+                    email_key=email_key, address=address, failed_at=utcnow()
+                )
+            )
         raise SignInRefused("invalid_credentials", _("Adresse e-mail ou mot de passe incorrect."))
     db.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
     user.last_login_at = utcnow()

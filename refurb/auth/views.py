@@ -9,10 +9,10 @@ from refurb.auth import services
 from refurb.auth.access import public, signed_in
 from refurb.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm, TokenForm
 from refurb.auth.models import ApiToken
-from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.i18n import safe_next
-from refurb.web import client_address, show_on_form
+from refurb.lookups import get_or_not_found
+from refurb.web import client_address, refusal_shown
 
 bp = Blueprint("auth", __name__)
 
@@ -25,15 +25,12 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     error, status = None, 200
     if form.validate_on_submit():
-        try:
+        with refusal_shown(show=False) as outcome:
             user = services.authenticate(form.email.data, form.password.data, client_address())
-        except DomainError as refusal:
-            db.session.commit()  # the failure counts towards throttling
-            error, status = refusal.message, refusal.status
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(user)
             return redirect(safe_next(form.next.data))
+        error, status = outcome.refusal.message, outcome.refusal.status
     return render_template("auth/login.html", form=form, error=error, **_demo_hint()), status
 
 
@@ -67,13 +64,9 @@ def set_password(token):
         return render_template("auth/link_invalid.html"), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             services.use_password_link(token, form.password.data)
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             logout_user()
             flash(_("Mot de passe enregistré. Vous pouvez vous connecter."), "success")
             return redirect(url_for("auth.login"))
@@ -105,13 +98,9 @@ def account():
 def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(current_user)  # the session follows the new password
             flash(_("Votre mot de passe a été changé."), "success")
             return redirect(url_for("auth.account"))
@@ -125,19 +114,17 @@ def create_token():
     if not form.validate_on_submit():
         return _account_page(token_form=form, status=400)
     raw, _token = services.create_api_token(current_user, form.name.data)
-    db.session.commit()
     return _account_page(new_token=raw)
 
 
 @bp.route("/compte/jetons/<int:token_id>/revoquer", methods=["POST"])
 @signed_in
 def revoke_token(token_id):
-    token = db.get_or_404(ApiToken, token_id)
+    token = get_or_not_found(ApiToken, token_id)
     if token.user_id != current_user.id:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("auth.account"))
     services.revoke_api_token(token, current_user)
-    db.session.commit()
     flash(_("Le jeton « %(name)s » est révoqué.", name=token.name), "success")
     return redirect(url_for("auth.account"))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
-from refurb.errors import DomainError
+from refurb.errors import DomainError, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.inventory.enums import ErasureMethod, State
@@ -294,6 +294,14 @@ GUARDS = {
 }
 
 
+def _role_refusal(transition: Transition) -> Refusal:
+    return Refusal(
+        "role_not_allowed",
+        _("Votre rôle ne permet pas l'action « %(action)s ».", action=transition.label),
+        status=403,
+    )
+
+
 def refusal(
     device: Device, action: Action, context: Context | None = None, *, check_inputs: bool = True
 ) -> Refusal | None:
@@ -312,11 +320,7 @@ def refusal(
             details={"state": device.state.value},
         )
     if not _role_allowed(context.actor, transition):
-        return Refusal(
-            "role_not_allowed",
-            _("Votre rôle ne permet pas l'action « %(action)s ».", action=transition.label),
-            status=403,
-        )
+        return _role_refusal(transition)
     if transition.via and context.via not in transition.via:
         direct = transition.direct_sources
         if direct is None or device.state not in direct:
@@ -347,6 +351,32 @@ def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | Non
             continue
         offered.append((action, refusal(device, action, Context(actor=actor), check_inputs=False)))
     return offered
+
+
+def act_on(
+    device: Device,
+    action: Action,
+    actor,
+    version,
+    note: str = "",
+    *,
+    purpose: str | None = None,
+    site_id: int | None = None,
+    rotation_pool: bool = False,
+) -> None:
+    """A person's action on a device, from its page or the API: refused if the device changed
+    since the version they saw, then performed like any other (`perform`). A role that may
+    may not do the action is told so first, whatever the version."""
+    transition = TRANSITIONS[action]
+    if device.state in transition.sources and not _role_allowed(actor, transition):
+        raise _role_refusal(transition)
+    check_version(device, version)
+    details: dict = {}
+    if action == Action.RESERVE:
+        details["purpose"] = purpose
+    elif action == Action.DEPLOY:
+        details = {"organisation_id": site_id, "rotation_pool": rotation_pool}
+    perform(device, action, Context(actor=actor, note=note or "", details=details))
 
 
 def perform(device: Device, action: Action, context: Context) -> None:

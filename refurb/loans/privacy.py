@@ -7,28 +7,32 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from refurb.auth.access import require_organisation
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
+from refurb.errors import Forbidden
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Household, Loan, LoanRequest
-from refurb.loans.services import LoanRefused
+from refurb.loans.workflow import LoanRefused
 
 IDENTITY_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
 def can_see_identity(user, household: Household) -> bool:
-    """Only the owning organisation's lenders (not even the coordinator) see identity."""
-    return any(
+    """Only the owning organisation's lenders see identity: a membership, not a role that
+    passes everywhere (the coordinator sees references only, DESIGN §6)."""
+    return getattr(user, "is_authenticated", False) and any(
         m.role == Role.LENDER and m.organisation_id == household.lender_organisation_id
         for m in user.memberships
     )
 
 
-def log_identity_view(household: Household, actor) -> None:
-    """Every display of a household's identity to someone is written to the history."""
+def identity_for(actor, household: Household) -> dict | None:
+    """What `actor` may see of the household's identity, the display logged; None for anyone
+    who may not. Every page, PDF and API answer that shows identity goes through here."""
+    if not can_see_identity(actor, household):
+        return None
     if household.has_identity:
         record(
             "household",
@@ -37,11 +41,27 @@ def log_identity_view(household: Household, actor) -> None:
             actor=actor,
             organisation_id=household.lender_organisation_id,
         )
+    return {field: getattr(household, field) for field in IDENTITY_FIELDS}
+
+
+def require_identity(actor, household: Household) -> dict:
+    """`identity_for`, or a refusal for whoever may not see it."""
+    identity = identity_for(actor, household)
+    if identity is None:
+        raise _identity_restricted()
+    return identity
+
+
+def _identity_restricted() -> Forbidden:
+    return Forbidden(
+        "identity_restricted",
+        _("Seule l'association qui suit ce foyer voit son identité et ses documents."),
+    )
 
 
 def export(household: Household, actor) -> dict:
     """Everything kept about a household, for a request under the RGPD (article 15)."""
-    require_organisation(actor, household.lender_organisation_id, Role.LENDER)
+    identity = require_identity(actor, household)
     loans = db.session.scalars(
         select(Loan).where(Loan.household_id == household.id).order_by(Loan.id)
     )
@@ -64,7 +84,7 @@ def export(household: Household, actor) -> dict:
         "criterion_note": household.criterion_note,
         "verified_on": household.verified_on.isoformat(),
         "referring_organisation": household.referring_organisation,
-        "contact": {k: getattr(household, k) for k in IDENTITY_FIELDS},
+        "contact": identity,
         "consent_on": household.consent_on.isoformat() if household.consent_on else None,
         "requests": [
             {
@@ -108,7 +128,8 @@ def anonymise(household: Household, actor, reason: str) -> None:
 
 def erase_on_request(household: Household, actor) -> None:
     """Erase identity and contact now (the anonymised record stays for statistics)."""
-    require_organisation(actor, household.lender_organisation_id, Role.LENDER)
+    if not can_see_identity(actor, household):
+        raise _identity_restricted()
     open_loans = db.session.scalar(
         select(func.count())
         .select_from(Loan)

@@ -3,13 +3,14 @@
 from marshmallow import Schema, fields
 
 from refurb.api import BEARER, Blueprint
+from refurb.api.pagination import PageQuery, page_of, paginate
 from refurb.auth.access import signed_in
 from refurb.territory.services import search_communes
 
 blp = Blueprint("api_territory", __name__, url_prefix="/api/v1", description="Communes et EPCI")
 
 
-class CommuneQuery(Schema):
+class CommuneQuery(PageQuery):
     q = fields.String(load_default="", metadata={"description": "Nom ou code postal"})
 
 
@@ -25,8 +26,8 @@ class CommuneSchema(Schema):
 @blp.route("/communes")
 @signed_in
 @blp.arguments(CommuneQuery, location="query")
-@blp.response(200, CommuneSchema(many=True))
+@blp.response(200, page_of(CommuneSchema))
 @blp.doc(security=[BEARER])
 def list_communes(args):
     """Communes of the Gers matching a name prefix or a postal code (20 at most)."""
-    return search_communes(args["q"])
+    return paginate(search_communes(args["q"]), args)

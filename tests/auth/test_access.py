@@ -94,7 +94,7 @@ def test_api_keeps_the_organisation_boundary(client, api_token, create_organisat
     refused = client.get(f"/api/v1/organisations/{other.id}", headers=headers)
     assert refused.status_code == 403
     assert refused.json["error"]["code"] == "forbidden"
-    listed = client.get("/api/v1/organisations", headers=headers).json
+    listed = client.get("/api/v1/organisations", headers=headers).json["items"]
     assert [o["name"] for o in listed] == ["Gers Solidaire"]
 
 

@@ -7,7 +7,7 @@ from refurb.auth.models import User
 from refurb.inventory.enums import Category, State
 from refurb.loans.enums import Criterion
 from refurb.loans.models import Household
-from refurb.loans.services import add_request
+from refurb.loans.services.households import add_request
 
 
 def test_waiting_list_to_return(visit, lender, make_household, make_device, in_app):

@@ -74,20 +74,35 @@ def test_bad_input_and_unknown_devices(client, bearer):
     assert typo.status_code == 400 and typo.json["error"]["code"] == "tag_check_failed"
     assert (
         client.get("/api/v1/devices/GN-0000000", headers=bearer).json["error"]["code"]
-        == "not_found"
+        == "unknown_device"
     )
 
 
 def test_a_refused_transition_is_a_409_naming_the_guard(client, bearer, make_device):
     tag = make_device(State.DIAGNOSIS).tag
-    refused = client.post(
+    unversioned = client.post(
         f"/api/v1/devices/{tag}/transitions", json={"action": "mark_ready"}, headers=bearer
+    )
+    assert unversioned.status_code == 400 and "version" in unversioned.json["error"]["details"]
+    version = client.get(f"/api/v1/devices/{tag}", headers=bearer).json["version"]
+    stale = client.post(
+        f"/api/v1/devices/{tag}/transitions",
+        json={"action": "mark_ready", "version": version - 1},
+        headers=bearer,
+    )
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "stale_version"
+    refused = client.post(
+        f"/api/v1/devices/{tag}/transitions",
+        json={"action": "mark_ready", "version": version},
+        headers=bearer,
     )
     assert refused.status_code == 409
     assert refused.json["error"]["code"] == "functional_test_required"
     assert client.get(f"/api/v1/devices/{tag}", headers=bearer).json["state"] == "diagnosis"
     loan = client.post(
-        f"/api/v1/devices/{tag}/transitions", json={"action": "lend"}, headers=bearer
+        f"/api/v1/devices/{tag}/transitions",
+        json={"action": "lend", "version": version},
+        headers=bearer,
     )
     assert loan.status_code == 409 and loan.json["error"]["code"] == "invalid_state"
 
@@ -95,7 +110,12 @@ def test_a_refused_transition_is_a_409_naming_the_guard(client, bearer, make_dev
 def test_the_workbench_through_the_api(client, bearer, make_device):
     tag = make_device(State.RECEIVED).tag
     device = client.post(
-        f"/api/v1/devices/{tag}/transitions", json={"action": "start_diagnosis"}, headers=bearer
+        f"/api/v1/devices/{tag}/transitions",
+        json={
+            "action": "start_diagnosis",
+            "version": client.get(f"/api/v1/devices/{tag}", headers=bearer).json["version"],
+        },
+        headers=bearer,
     ).json
     results = {item.key: {"result": "pass"} for item in checklist(Category.LAPTOP)}
     assert (
@@ -113,8 +133,11 @@ def test_the_workbench_through_the_api(client, bearer, make_device):
         headers=bearer,
     )
     assert snapshot.status_code == 201 and snapshot.json["kind"] == "smartctl"
+    version = client.get(f"/api/v1/devices/{tag}", headers=bearer).json["version"]
     refused = client.post(
-        f"/api/v1/devices/{tag}/transitions", json={"action": "mark_ready"}, headers=bearer
+        f"/api/v1/devices/{tag}/transitions",
+        json={"action": "mark_ready", "version": version},
+        headers=bearer,
     )
     assert refused.json["error"]["code"] == "erasure_required"
     erased = client.post(
@@ -146,7 +169,8 @@ def test_the_workbench_through_the_api(client, bearer, make_device):
     )
     assert ready.status_code == 200 and ready.json["state"] == "ready"
     actions = [
-        e["action"] for e in client.get(f"/api/v1/devices/{tag}/events", headers=bearer).json
+        e["action"]
+        for e in client.get(f"/api/v1/devices/{tag}/events", headers=bearer).json["items"]
     ]
     assert actions[0] == "device.received" and actions[-1] == "device.mark_ready"
     assert "device.snapshot_uploaded" in actions and "device.erased" in actions
@@ -209,7 +233,7 @@ def test_roles_in_the_api(client, api_token, make_device):
     assert client.get(f"/api/v1/devices/{tag}", headers=lender_headers).status_code == 200
     refused = client.post(
         f"/api/v1/devices/{tag}/transitions",
-        json={"action": "start_diagnosis"},
+        json={"action": "start_diagnosis", "version": 2},
         headers=lender_headers,
     )
     assert refused.status_code == 403 and refused.json["error"]["code"] == "role_not_allowed"

@@ -9,6 +9,7 @@ import pytest
 
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind
+from refurb.inventory.documents import donation_receipt, erasure_certificate, handover_slip
 from refurb.inventory.enums import (
     Category,
     DonorKind,
@@ -20,7 +21,6 @@ from refurb.inventory.enums import (
 )
 from refurb.inventory.models import Device
 from refurb.inventory.ords import COLUMNS, export_ords, scrub
-from refurb.inventory.pdf import donation_receipt, erasure_certificate, handover_slip
 from refurb.inventory.services import intake, recycling, workshop
 from tests.conftest import require_tool
 

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from PIL import Image
 
-from refurb.inventory.labels import TEMPLATES, Label, render_labels
+from refurb.inventory.label_sheets import TEMPLATES, Label, render_labels
 from refurb.inventory.tags import format_tag
 from tests.conftest import require_tool
 

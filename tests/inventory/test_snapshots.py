@@ -9,9 +9,9 @@ import pytest
 from refurb.auth.models import User
 from refurb.errors import InvalidInput
 from refurb.inventory.enums import MediumKind, State
+from refurb.inventory.hardware_reports import parse_snapshot
 from refurb.inventory.models import Device, Snapshot
 from refurb.inventory.services.snapshots import apply_snapshot
-from refurb.inventory.snapshots import parse_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

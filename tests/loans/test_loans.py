@@ -8,9 +8,9 @@ from refurb.errors import DomainError
 from refurb.inventory.enums import Category, State
 from refurb.inventory.lifecycle import Action, Context, refusal
 from refurb.inventory.models import Device
-from refurb.loans import services
 from refurb.loans.enums import LoanStatus, RequestStatus
 from refurb.loans.models import Household, LoanRequest
+from refurb.loans.services import households, lending
 
 
 def test_reserve_checkout_renew_return(session_as, lender, make_household, make_device):
@@ -18,17 +18,17 @@ def test_reserve_checkout_renew_return(session_as, lender, make_household, make_
     device_id = make_device(State.READY).id
     with session_as(lender) as (session, actor):
         household, device = session.get(Household, household_id), session.get(Device, device_id)
-        request = services.add_request(household, actor, Category.LAPTOP, priority=1)
-        loan = services.reserve(actor, household, device, request)
+        request = households.add_request(household, actor, Category.LAPTOP, priority=1)
+        loan = lending.reserve(actor, household, device, request)
         assert (loan.status, device.state, request.status) == (
             LoanStatus.RESERVED,
             State.RESERVED,
             RequestStatus.SERVED,
         )
         with pytest.raises(DomainError) as refused:
-            services.checkout(actor, loan, loan.version, ["chargeur"], 0, agreement_accepted=False)
+            lending.checkout(actor, loan, loan.version, ["chargeur"], 0, agreement_accepted=False)
         assert refused.value.code == "agreement_required" and device.state == State.RESERVED
-        services.checkout(
+        lending.checkout(
             actor, loan, loan.version, ["chargeur", "housse"], 20, True, date(2026, 11, 2)
         )
         assert loan.status == LoanStatus.ACTIVE and device.state == State.ON_LOAN
@@ -36,12 +36,12 @@ def test_reserve_checkout_renew_return(session_as, lender, make_household, make_
             loan.due_on == date(2026, 11, 2) + timedelta(days=180)
             and loan.terms.version_number == 1
         )
-        services.renew(actor, loan, loan.version)
-        services.renew(actor, loan, loan.version)
+        lending.renew(actor, loan, loan.version)
+        lending.renew(actor, loan, loan.version)
         with pytest.raises(DomainError) as capped:
-            services.renew(actor, loan, loan.version)
+            lending.renew(actor, loan, loan.version)
         assert capped.value.code == "renewal_cap" and loan.renewals == 2
-        services.take_back(actor, loan, loan.version, "Rayure sur le capot", ["housse"])
+        lending.take_back(actor, loan, loan.version, "Rayure sur le capot", ["housse"])
         assert loan.status == LoanStatus.RETURNED and device.state == State.DIAGNOSIS
         assert loan.missing_accessories == ["housse"]
         session.commit()
@@ -54,11 +54,11 @@ def test_a_returned_device_cannot_be_lent_before_it_is_erased_again(
     device_id = make_device(State.READY).id
     with session_as(lender) as (session, actor):
         device = session.get(Device, device_id)
-        loan = services.reserve(actor, session.get(Household, households[0]), device)
-        services.checkout(actor, loan, loan.version, [], 0, True)
-        services.take_back(actor, loan, loan.version, "Bon état", [])
+        loan = lending.reserve(actor, session.get(Household, households[0]), device)
+        lending.checkout(actor, loan, loan.version, [], 0, True)
+        lending.take_back(actor, loan, loan.version, "Bon état", [])
         with pytest.raises(DomainError) as refused:
-            services.reserve(actor, session.get(Household, households[1]), device)
+            lending.reserve(actor, session.get(Household, households[1]), device)
         assert refused.value.code == "invalid_state"
         assert refusal(device, Action.MARK_READY, Context()).code == "functional_test_required"
 
@@ -70,7 +70,7 @@ def test_reserving_a_device_that_is_not_ready_is_refused(
     device_id = make_device(State.DIAGNOSIS).id
     with session_as(lender) as (session, actor):
         with pytest.raises(DomainError) as refused:
-            services.reserve(
+            lending.reserve(
                 actor, session.get(Household, household_id), session.get(Device, device_id)
             )
         assert refused.value.code == "invalid_state"
@@ -84,12 +84,12 @@ def test_a_second_open_loan_of_the_same_category_needs_a_reason(
     phone = make_device(State.READY, category=Category.SMARTPHONE).id
     with session_as(lender) as (session, actor):
         household = session.get(Household, household_id)
-        services.reserve(actor, household, session.get(Device, laptops[0]))
-        services.reserve(actor, household, session.get(Device, phone))  # another category: fine
+        lending.reserve(actor, household, session.get(Device, laptops[0]))
+        lending.reserve(actor, household, session.get(Device, phone))  # another category: fine
         with pytest.raises(DomainError) as refused:
-            services.reserve(actor, household, session.get(Device, laptops[1]))
+            lending.reserve(actor, household, session.get(Device, laptops[1]))
         assert refused.value.code == "second_loan"
-        loan = services.reserve(
+        loan = lending.reserve(
             actor, household, session.get(Device, laptops[1]), override_reason="Deux collégiens"
         )
         assert loan.override_reason == "Deux collégiens"
@@ -102,17 +102,17 @@ def test_gift_lost_and_cancel(session_as, lender, make_household, make_device):
         household = session.get(Household, household_id)
         loans = []
         for device_id in devices:
-            loan = services.reserve(
+            loan = lending.reserve(
                 actor, household, session.get(Device, device_id), override_reason="test"
             )
             loans.append(loan)
         for loan in loans[:2]:
-            services.checkout(actor, loan, loan.version, [], 0, True)
-        services.convert_to_gift(actor, loans[0], loans[0].version)
-        services.declare_lost(actor, loans[1], loans[1].version, "Perdu lors d'un déménagement")
-        request = services.add_request(household, actor, Category.LAPTOP)
+            lending.checkout(actor, loan, loan.version, [], 0, True)
+        lending.convert_to_gift(actor, loans[0], loans[0].version)
+        lending.declare_lost(actor, loans[1], loans[1].version, "Perdu lors d'un déménagement")
+        request = households.add_request(household, actor, Category.LAPTOP)
         request.status, request.loan_id = RequestStatus.SERVED, loans[2].id
-        services.cancel(actor, loans[2], loans[2].version)
+        lending.cancel(actor, loans[2], loans[2].version)
         assert [loan.status for loan in loans] == [
             LoanStatus.CONVERTED_TO_GIFT,
             LoanStatus.LOST,
@@ -121,7 +121,7 @@ def test_gift_lost_and_cancel(session_as, lender, make_household, make_device):
         assert [loan.device.state for loan in loans] == [State.GIVEN, State.LOST, State.READY]
         assert session.get(LoanRequest, request.id).status == RequestStatus.WAITING
         with pytest.raises(DomainError) as refused:
-            services.renew(actor, loans[0], loans[0].version)
+            lending.renew(actor, loans[0], loans[0].version)
         assert refused.value.code == "invalid_loan_state"
 
 
@@ -138,10 +138,10 @@ def test_a_lender_cannot_act_for_another_association(
     with session_as(other) as (session, actor):
         household = session.get(Household, household_id)
         with pytest.raises(DomainError) as refused:
-            services.reserve(actor, household, session.get(Device, device_id))
+            lending.reserve(actor, household, session.get(Device, device_id))
         assert refused.value.code == "other_organisation"
         with pytest.raises(DomainError):
-            services.add_request(household, actor, Category.LAPTOP)
+            households.add_request(household, actor, Category.LAPTOP)
         assert session.get(Device, device_id).state == State.READY
 
 
@@ -149,9 +149,9 @@ def test_stale_loan_versions_are_refused(session_as, lender, make_household, mak
     household_id = make_household().id
     device_id = make_device(State.READY).id
     with session_as(lender) as (session, actor):
-        loan = services.reserve(
+        loan = lending.reserve(
             actor, session.get(Household, household_id), session.get(Device, device_id)
         )
         with pytest.raises(DomainError) as refused:
-            services.checkout(actor, loan, loan.version - 1, [], 0, True)
+            lending.checkout(actor, loan, loan.version - 1, [], 0, True)
         assert refused.value.code == "stale_version"

@@ -9,7 +9,7 @@ from refurb.auth.roles import OrganisationKind, Role
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
 from refurb.loans.models import Household, Loan
-from refurb.loans.services import add_request
+from refurb.loans.services.households import add_request
 from tests.conftest import sign_in
 
 
@@ -72,7 +72,7 @@ def test_the_api_keeps_the_boundary(client, make_household, lender, other_lender
         "/api/v1/loans", json={"household_id": household.id, "tag": device.tag}, headers=headers
     )
     assert refused.status_code == 404 and refused.json["error"]["code"] == "not_found"
-    assert client.get("/api/v1/households", headers=headers).json == []
+    assert client.get("/api/v1/households", headers=headers).json["items"] == []
     created = client.post(
         "/api/v1/households",
         headers=headers,
@@ -145,7 +145,7 @@ def test_the_whole_loan_by_api(client, lender, make_device, in_app):
     assert returned["status"] == "returned"
     assert [
         item["reference"]
-        for item in client.get("/api/v1/loans?status=returned", headers=headers).json
+        for item in client.get("/api/v1/loans?status=returned", headers=headers).json["items"]
     ] == [loan["reference"]]
     assert client.get(f"/api/v1/devices/{device.tag}", headers=headers).json["state"] == "diagnosis"
 

@@ -13,10 +13,11 @@ from refurb.errors import DomainError
 from refurb.history.models import Event
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
-from refurb.loans import privacy, services
+from refurb.loans import privacy
+from refurb.loans.documents import agreement, return_receipt
 from refurb.loans.models import Household, Reminder
-from refurb.loans.pdf import agreement, return_receipt
 from refurb.loans.reminders import send_reminders
+from refurb.loans.services import lending
 from tests.conftest import require_tool
 
 
@@ -44,10 +45,10 @@ def smtp(app):
 
 
 def active_loan(session, actor, household_id, device_id, start: date):
-    loan = services.reserve(
+    loan = lending.reserve(
         actor, session.get(Household, household_id), session.get(Device, device_id)
     )
-    services.checkout(actor, loan, loan.version, ["chargeur"], 0, True, start)
+    lending.checkout(actor, loan, loan.version, ["chargeur"], 0, True, start)
     return loan
 
 
@@ -109,7 +110,7 @@ def test_the_purge_anonymises_after_24_months_only(session_as, lender, make_hous
             (recent, devices[1], 600),
         ):
             loan = active_loan(session, actor, household_id, device_id, today - timedelta(days=900))
-            services.take_back(actor, loan, loan.version, "Bon état", [])
+            lending.take_back(actor, loan, loan.version, "Bon état", [])
             loan.ended_on = today - timedelta(days=ended_days)
         active_loan(session, actor, busy, devices[2], today - timedelta(days=900))
         session.commit()
@@ -139,7 +140,7 @@ def test_export_and_erasure_on_request(session_as, lender, make_household, make_
         with pytest.raises(DomainError) as refused:
             privacy.erase_on_request(household, actor)
         assert refused.value.code == "open_loans"
-        services.take_back(actor, loan, loan.version, "Bon état", [])
+        lending.take_back(actor, loan, loan.version, "Bon état", [])
         privacy.erase_on_request(household, actor)
         assert not household.has_identity and household.anonymised_at
 
@@ -152,7 +153,10 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
         loan = active_loan(session, actor, household.id, device.id, date(2026, 11, 2))
         loan.deposit_euros = 30
         text = subprocess.run(
-            [pdftotext, "-layout", "-", "-"], input=agreement(loan), capture_output=True, check=True
+            [pdftotext, "-layout", "-", "-"],
+            input=agreement(loan, loan.terms, privacy.identity_for(actor, loan.household)),
+            capture_output=True,
+            check=True,
         ).stdout.decode()
         for expected in (
             "Convention de prêt",
@@ -171,7 +175,7 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
             "reste la propriété de l'association",
         ):
             assert expected in text, expected
-        services.take_back(actor, loan, loan.version, "Écran rayé", ["chargeur"])
+        lending.take_back(actor, loan, loan.version, "Écran rayé", ["chargeur"])
         receipt = subprocess.run(
             [pdftotext, "-", "-"], input=return_receipt(loan), capture_output=True, check=True
         ).stdout.decode()

@@ -58,7 +58,7 @@ def test_search_by_postal_code_and_by_name(in_app):
 
 def test_the_api_searches_communes(client, api_token):
     headers, _user = api_token(Role.TECHNICIAN)
-    found = client.get("/api/v1/communes?q=32300", headers=headers).json
+    found = client.get("/api/v1/communes?q=32300", headers=headers).json["items"]
     assert any(
         c["name"] == "Mirande" and c["epci"] == "CC Coeur d'Astarac en Gascogne" for c in found
     )

@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from refurb import uploads
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -52,15 +53,21 @@ def add_partnership(
     signed_on: date,
     ends_on: date | None = None,
     notes: str = "",
+    document: bytes | None = None,
     document_name: str = "",
-    document_path: str = "",
 ) -> Partnership:
+    """Record a partnership with a donor, with its signed agreement (a PDF) if given."""
     if ends_on is not None and ends_on < signed_on:
         raise InvalidInput(
             "ends_before_signed",
             _("La fin du partenariat précède sa signature."),
             details={"ends_on": "before_signed_on"},
         )
+    document_path = ""
+    if document:
+        uploads.recognise(document, uploads.PDF_ONLY, "document")
+        document_path = uploads.store("partnerships", document, str(donor.id), ".pdf")
+        document_name = (document_name or "convention.pdf")[:255]
     partnership = Partnership(
         donor=donor,
         signed_on=signed_on,

@@ -8,7 +8,7 @@ from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.history.services import record
-from refurb.inventory.labels import TEMPLATES, Label, Template, render_labels
+from refurb.inventory.label_sheets import TEMPLATES, Label, Template, render_labels
 from refurb.inventory.models import Device, IssuedTag
 from refurb.inventory.services.intake import unique_new_tag
 from refurb.numbering import next_reference

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.inventory.hardware_reports import parse_snapshot
 from refurb.inventory.models import Device, Snapshot
 from refurb.inventory.services.intake import normalise_serial
 from refurb.inventory.services.workshop import add_medium, ensure_open
-from refurb.inventory.snapshots import parse_snapshot
 
 # Specs a snapshot may fill; identity fields only when they are still empty.
 IDENTITY = ("brand", "model", "serial_number")

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.errors import DomainError, check_version
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory import lifecycle, search
@@ -16,11 +15,13 @@ from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.forms import DeviceEditForm, ImportForm, IntakeForm, TransitionForm
 from refurb.inventory.importer import ImportRejected, decode, import_devices
-from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
+from refurb.inventory.lifecycle import TRANSITIONS, Action
 from refurb.inventory.models import Collection, Diagnosis, Erasure, Repair, Snapshot
 from refurb.inventory.services import intake, workshop
-from refurb.inventory.views import EVENT_LABELS, WORKSHOP, bp, device_or_404
-from refurb.web import show_on_form
+from refurb.inventory.services.lookup import device_by_tag
+from refurb.inventory.views import EVENT_LABELS, WORKSHOP, bp
+from refurb.lookups import get_or_none, get_or_not_found
+from refurb.web import form_status, refusal_shown
 
 
 def collection_choices(blank: str):
@@ -85,7 +86,7 @@ def intake_device():
         form.category.data = request.args.get("category", "")
         form.brand.data = request.args.get("brand", "")
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             device = intake.receive_device(
                 current_user,
                 category=Category(form.category.data),
@@ -99,12 +100,8 @@ def intake_device():
                 notes=form.notes.data or "",
                 collection_id=form.collection_id.data,
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
+        if outcome.ok:
             duplicates = intake.duplicate_serials(device)
-            db.session.commit()
             flash(_("Appareil %(tag)s enregistré.", tag=device.tag), "success")
             if duplicates:
                 flash(
@@ -124,9 +121,7 @@ def intake_device():
                     )
                 )
             return redirect(url_for(".device", tag=device.tag))
-    return render_template("inventory/intake.html", form=form), (
-        400 if form.is_submitted() else 200
-    )
+    return render_template("inventory/intake.html", form=form), form_status(form)
 
 
 def _device_page(device, edit_form=None, status=200):
@@ -188,13 +183,13 @@ def _device_page(device, edit_form=None, status=200):
 @bp.route("/appareils/<tag>")
 @allow(*WORKSHOP, Role.MAINTAINER)
 def device(tag):
-    return _device_page(device_or_404(tag))
+    return _device_page(device_by_tag(tag))
 
 
 @bp.route("/appareils/<tag>/modifier", methods=["POST"])
 @allow(*WORKSHOP)
 def edit_device(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     form = DeviceEditForm()
     if form.validate_on_submit():
         fields = {name: getattr(form, name).data for name in workshop.EDITABLE_FIELDS}
@@ -209,13 +204,10 @@ def edit_device(tag):
         fields["grade"] = fields["grade"] or None
         for name in ("brand", "model", "accessories", "notes"):
             fields[name] = fields[name] or ""
-        try:
+        with refusal_shown(form) as outcome:
             changed = workshop.update_device(device, current_user, form.version.data, **fields)
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-            return _device_page(device_or_404(tag), edit_form=form, status=409)
-        db.session.commit()
+        if not outcome.ok:
+            return _device_page(device_by_tag(tag), edit_form=form, status=409)
         flash(_("Fiche enregistrée.") if changed else _("Aucune modification."), "success")
         return redirect(url_for(".device", tag=device.tag))
     return _device_page(device, edit_form=form, status=400)
@@ -224,7 +216,7 @@ def edit_device(tag):
 @bp.route("/appareils/<tag>/actions/<action>", methods=["POST"])
 @allow(*WORKSHOP, *lifecycle.FIELD)
 def transition(tag, action):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     try:
         chosen = Action(action)
     except ValueError:
@@ -234,24 +226,18 @@ def transition(tag, action):
     if not form.validate_on_submit():
         flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
         return redirect(url_for(".device", tag=device.tag))
-    details = {}
-    if chosen == Action.RESERVE:
-        details["purpose"] = form.purpose.data
-    if chosen == Action.DEPLOY:
-        details = {
-            "organisation_id": form.organisation_id.data,
-            "rotation_pool": form.rotation_pool.data,
-        }
-    try:
-        check_version(device, form.version.data)
-        lifecycle.perform(
-            device, chosen, Context(actor=current_user, note=form.note.data or "", details=details)
+    with refusal_shown() as outcome:
+        lifecycle.act_on(
+            device,
+            chosen,
+            current_user,
+            form.version.data,
+            form.note.data,
+            purpose=form.purpose.data,
+            site_id=form.organisation_id.data,
+            rotation_pool=form.rotation_pool.data,
         )
-    except DomainError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(
             _(
                 "%(action)s : fait. L'appareil est maintenant « %(state)s ».",
@@ -268,35 +254,24 @@ def transition(tag, action):
 def import_page():
     form = ImportForm()
     form.collection_id.choices = collection_choices(_("— aucune —"))
-    errors, status = [], 200
+    errors = []
     if form.validate_on_submit():
-        collection = (
-            db.session.get(Collection, form.collection_id.data) if form.collection_id.data else None
-        )
-        try:
+        collection = get_or_none(Collection, form.collection_id.data)
+        with refusal_shown(form) as outcome:
             devices = import_devices(current_user, decode(form.file.data.read()), collection)
-        except ImportRejected as rejected:
-            db.session.rollback()
-            errors, status = rejected.errors, 400
-            form.form_errors.append(rejected.message)
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-            status = 400
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("%(n)d appareil(s) importé(s).", n=len(devices)), "success")
             return redirect(url_for(".devices", sort="recent"))
-    elif form.is_submitted():
-        status = 400
-    return render_template("inventory/import.html", form=form, errors=errors), status
+        if isinstance(outcome.refusal, ImportRejected):
+            errors = outcome.refusal.errors
+    return render_template("inventory/import.html", form=form, errors=errors), form_status(form)
 
 
 @bp.route("/appareils/<tag>/diagnostics/<int:diagnosis_id>")
 @allow(*WORKSHOP)
 def diagnosis(tag, diagnosis_id):
-    device = device_or_404(tag)
-    found = db.get_or_404(Diagnosis, diagnosis_id)
+    device = device_by_tag(tag)
+    found = get_or_not_found(Diagnosis, diagnosis_id)
     if found.device_id != device.id:
         return redirect(url_for(".device", tag=device.tag))
     return render_template(

@@ -1,34 +1,31 @@
 """Donors, partnerships and collections, with the donation receipt."""
 
-import secrets
-from pathlib import Path
-
 from flask import (
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from refurb import uploads
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.inventory.documents import donation_receipt
 from refurb.inventory.enums import DonorKind
 from refurb.inventory.forms import CollectionForm, DonorForm, PartnershipForm
 from refurb.inventory.models import Collection, Device, Donor, Partnership
-from refurb.inventory.pdf import donation_receipt
 from refurb.inventory.services import intake
 from refurb.inventory.views import WORKSHOP, bp
+from refurb.lookups import get_or_not_found
 from refurb.territory.services import all_communes
-from refurb.web import pdf_response, show_on_form
+from refurb.web import flash_form_errors, form_status, pdf_response, refusal_shown
 
 
 def _organisation_choices(*kinds):
@@ -87,26 +84,22 @@ def new_donor():
     form = DonorForm()
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             donor = intake.create_donor(
                 current_user, form.name.data, DonorKind(form.kind.data), **_donor_fields(form)
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Donateur enregistré."), "success")
             return redirect(url_for(".donor", donor_id=donor.id))
     return render_template(
         "inventory/donor_form.html", form=form, donor=None, communes=all_communes()
-    ), (400 if form.is_submitted() else 200)
+    ), form_status(form)
 
 
 @bp.route("/donateurs/<int:donor_id>", methods=["GET", "POST"])
 @allow(*WORKSHOP)
 def donor(donor_id):
-    donor = db.get_or_404(Donor, donor_id)
+    donor = get_or_not_found(Donor, donor_id)
     form = DonorForm(
         obj=donor,
         data={"commune": donor.commune_code, "kind": donor.kind.value, "version": donor.version},
@@ -114,7 +107,7 @@ def donor(donor_id):
     form.organisation_id.choices = _organisation_choices()
     status = 200
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             intake.update_donor(
                 donor,
                 current_user,
@@ -123,14 +116,10 @@ def donor(donor_id):
                 kind=DonorKind(form.kind.data),
                 **_donor_fields(form),
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-            status = 409
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Donateur enregistré."), "success")
             return redirect(url_for(".donor", donor_id=donor.id))
+        status = 409
     elif form.is_submitted():
         status = 400
     collections = db.session.execute(
@@ -153,35 +142,23 @@ def donor(donor_id):
 @bp.route("/donateurs/<int:donor_id>/partenariats", methods=["POST"])
 @allow(*WORKSHOP)
 def add_partnership(donor_id):
-    donor = db.get_or_404(Donor, donor_id)
+    donor = get_or_not_found(Donor, donor_id)
     form = PartnershipForm(prefix="p")
     if not form.validate_on_submit():
-        for field in form:
-            for message in field.errors:
-                flash(f"{field.label.text} : {message}", "error")
+        flash_form_errors(form)
         return redirect(url_for(".donor", donor_id=donor.id))
-    name = path = ""
-    if form.document.data:
-        folder = Path(current_app.instance_path) / "uploads" / "partnerships"
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = f"{donor.id}-{secrets.token_hex(8)}.pdf"
-        form.document.data.save(folder / stored)
-        name, path = (form.document.data.filename or "convention.pdf")[:255], stored
-    try:
+    upload = form.document.data
+    with refusal_shown() as outcome:
         intake.add_partnership(
             donor,
             current_user,
             form.signed_on.data,
             form.ends_on.data,
             form.notes.data or "",
-            name,
-            path,
+            upload.read() if upload else None,
+            upload.filename if upload else "",
         )
-    except DomainError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Partenariat enregistré."), "success")
     return redirect(url_for(".donor", donor_id=donor.id))
 
@@ -189,14 +166,11 @@ def add_partnership(donor_id):
 @bp.route("/partenariats/<int:partnership_id>/convention.pdf")
 @allow(*WORKSHOP)
 def partnership_document(partnership_id):
-    partnership = db.get_or_404(Partnership, partnership_id)
+    partnership = get_or_not_found(Partnership, partnership_id)
     if not partnership.document_path:
         return redirect(url_for(".donor", donor_id=partnership.donor_id))
-    folder = Path(current_app.instance_path) / "uploads" / "partnerships"
-    return send_file(
-        folder / Path(partnership.document_path).name,
-        mimetype="application/pdf",
-        download_name=partnership.document_name or "convention.pdf",
+    return uploads.send(
+        "partnerships", partnership.document_path, partnership.document_name or "convention.pdf"
     )
 
 
@@ -226,7 +200,7 @@ def new_collection():
         form.donor_id.data = request.args.get("donor_id", type=int)
     if form.validate_on_submit():
         donor = db.session.get(Donor, form.donor_id.data)
-        try:
+        with refusal_shown(form) as outcome:
             if donor is None:
                 raise DomainError(
                     "donor_required",
@@ -242,11 +216,7 @@ def new_collection():
                 form.workshop_id.data,
                 form.notes.data or "",
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(
                 _(
                     "Collecte %(ref)s créée : saisissez maintenant ses appareils.",
@@ -263,7 +233,7 @@ def new_collection():
 @bp.route("/collectes/<int:collection_id>/attestation.pdf")
 @allow(*WORKSHOP)
 def donation_receipt_pdf(collection_id):
-    collection = db.get_or_404(Collection, collection_id)
+    collection = get_or_not_found(Collection, collection_id)
     devices = db.session.scalars(
         select(Device).where(Device.collection_id == collection.id).order_by(Device.id)
     ).all()

@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
-from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.inventory.documents import handover_slip
 from refurb.inventory.forms import RecyclingBatchForm
 from refurb.inventory.models import Device, RecyclingBatch
-from refurb.inventory.pdf import handover_slip
 from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.recycling import create_batch
 from refurb.inventory.views import WORKSHOP, bp
-from refurb.web import pdf_response
+from refurb.lookups import get_or_none, get_or_not_found
+from refurb.web import form_status, pdf_response, refusal_shown
 
 
 @bp.route("/recyclage")
@@ -46,9 +46,9 @@ def new_recycling_batch():
     problems = {}
     if form.validate_on_submit():
         devices, problems = devices_for_tags(form.tags.data)
-        recycler = db.session.get(Organisation, form.recycler_id.data)
+        recycler = get_or_none(Organisation, form.recycler_id.data)
         if not problems and recycler is not None:
-            try:
+            with refusal_shown(form) as outcome:
                 batch = create_batch(
                     current_user,
                     recycler,
@@ -60,12 +60,9 @@ def new_recycling_batch():
                     form.handover_reference.data or "",
                     form.notes.data or "",
                 )
-            except DomainError as refusal:
-                db.session.rollback()
-                problems = refusal.details.get("tags", {})
-                form.form_errors.append(refusal.message)
+            if not outcome.ok:
+                problems = outcome.refusal.details.get("tags", {})
             else:
-                db.session.commit()
                 flash(
                     _(
                         "Lot %(ref)s remis : %(n)d appareil(s) recyclé(s).",
@@ -79,15 +76,15 @@ def new_recycling_batch():
             form.form_errors.append(
                 _("Certaines lignes ne désignent pas un appareil : rien n'a été enregistré.")
             )
-    return render_template("inventory/recycling_form.html", form=form, problems=problems), (
-        400 if form.is_submitted() else 200
-    )
+    return render_template(
+        "inventory/recycling_form.html", form=form, problems=problems
+    ), form_status(form)
 
 
 @bp.route("/recyclage/<int:batch_id>")
 @allow(*WORKSHOP)
 def recycling_batch(batch_id):
-    batch = db.get_or_404(RecyclingBatch, batch_id)
+    batch = get_or_not_found(RecyclingBatch, batch_id)
     devices = db.session.scalars(
         select(Device).where(Device.recycling_batch_id == batch.id).order_by(Device.tag)
     ).all()
@@ -97,7 +94,7 @@ def recycling_batch(batch_id):
 @bp.route("/recyclage/<int:batch_id>/bordereau.pdf")
 @allow(*WORKSHOP)
 def handover_slip_pdf(batch_id):
-    batch = db.get_or_404(RecyclingBatch, batch_id)
+    batch = get_or_not_found(RecyclingBatch, batch_id)
     devices = db.session.scalars(
         select(Device).where(Device.recycling_batch_id == batch.id).order_by(Device.tag)
     ).all()

@@ -10,17 +10,18 @@ from sqlalchemy import select
 from refurb.auth.access import allow, public, signed_in
 from refurb.auth.models import Organisation
 from refurb.auth.roles import Role
-from refurb.errors import DomainError
+from refurb.errors import DomainError, NotFound
 from refurb.extensions import db
 from refurb.inventory import lifecycle, tags
 from refurb.inventory.enums import State
-from refurb.inventory.labels import TEMPLATES
+from refurb.inventory.label_sheets import TEMPLATES
 from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
 from refurb.inventory.models import Collection, Device, IssuedTag
 from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
+from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.views import WORKSHOP, bp
-from refurb.loans.views import households_for_reservation
+from refurb.loans.services.households import households_for_reservation
 from refurb.web import pdf_response
 
 # Roles that open the full device page from a label.
@@ -40,7 +41,10 @@ def scanned(tag):
         return render_template("inventory/tag_invalid.html", typed=tag, reason=refusal.message), 404
     if canonical != tag:
         return redirect(url_for(".scanned", tag=canonical))
-    device = db.session.scalar(select(Device).where(Device.tag == canonical))
+    try:
+        device = device_by_tag(canonical)
+    except NotFound:
+        device = None
     user = current_user
     if device is None:
         if user.is_authenticated and user.has_role(*WORKSHOP):
@@ -56,7 +60,7 @@ def scanned(tag):
         return redirect(url_for(".device", tag=canonical))
     households = []
     if device.state == State.READY and user.has_role(Role.LENDER):
-        households = households_for_reservation(device.category)
+        households = households_for_reservation(user, device.category)
     return render_template(
         "inventory/scanned_device.html", device=device, site=site, households=households
     )
@@ -102,8 +106,6 @@ def scan_bulk():
                 results.append((device, before, refusal.message))
             else:
                 results.append((device, before, None))
-        if chosen != AUDIT:
-            db.session.commit()
     holders = {
         o.id: o.name
         for o in db.session.scalars(
@@ -176,7 +178,6 @@ def labels():
             db.session.rollback()
             error = getattr(refusal, "message", _("Nombre d'étiquettes invalide."))
         else:
-            db.session.commit()
             return pdf_response(pdf, filename)
     return render_template(
         "inventory/labels.html",

@@ -13,6 +13,7 @@ from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.inventory import lifecycle
 from refurb.inventory.checklists import checklist
+from refurb.inventory.documents import erasure_certificate
 from refurb.inventory.enums import (
     CheckResult,
     DiagnosisOutcome,
@@ -24,11 +25,12 @@ from refurb.inventory.enums import (
 from refurb.inventory.forms import ErasureForm, MediumForm, RepairForm, SnapshotForm
 from refurb.inventory.models import Erasure, StorageMedium
 from refurb.inventory.ords import export_ords
-from refurb.inventory.pdf import erasure_certificate
 from refurb.inventory.services import workshop
+from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.services.snapshots import apply_snapshot
-from refurb.inventory.views import WORKSHOP, bp, device_or_404
-from refurb.web import pdf_response, show_on_form
+from refurb.inventory.views import WORKSHOP, bp
+from refurb.lookups import get_or_none
+from refurb.web import form_status, pdf_response, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -44,7 +46,7 @@ def local_day(day) -> datetime | None:
 @bp.route("/appareils/<tag>/diagnostic", methods=["GET", "POST"])
 @allow(*WORKSHOP)
 def diagnose(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     items = checklist(device.category)
     answers, errors, status = {}, {}, 200
     outcome, notes = request.form.get("outcome", ""), request.form.get("notes", "")
@@ -56,22 +58,22 @@ def diagnose(tag):
             }
             for item in items
         }
-        try:
-            workshop.record_diagnosis(
-                device, current_user, answers, DiagnosisOutcome(outcome), notes
-            )
-        except ValueError:
+        chosen = (
+            DiagnosisOutcome(outcome) if outcome in {o.value for o in DiagnosisOutcome} else None
+        )
+        if chosen is None:
             errors["outcome"] = _("Choisissez l'issue du diagnostic.")
             status = 400
-        except DomainError as refusal:
-            db.session.rollback()
-            errors = {key: refusal.message for key in refusal.details} or {"form": refusal.message}
+        else:
+            with refusal_shown(show=False) as attempt:
+                workshop.record_diagnosis(device, current_user, answers, chosen, notes)
+            if attempt.ok:
+                flash(_("Test fonctionnel enregistré."), "success")
+                return redirect(url_for(".device", tag=device.tag))
+            refusal = attempt.refusal
+            errors = {key: refusal.message for key in refusal.details}
             errors["form"] = refusal.message
             status = 400
-        else:
-            db.session.commit()
-            flash(_("Test fonctionnel enregistré."), "success")
-            return redirect(url_for(".device", tag=device.tag))
     return render_template(
         "inventory/diagnose.html",
         device=device,
@@ -88,10 +90,10 @@ def diagnose(tag):
 @bp.route("/appareils/<tag>/supports", methods=["POST"])
 @allow(*WORKSHOP)
 def add_medium(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     form = MediumForm(prefix="medium")
     if form.validate_on_submit():
-        try:
+        with refusal_shown() as outcome:
             workshop.add_medium(
                 device,
                 current_user,
@@ -100,11 +102,7 @@ def add_medium(tag):
                 form.model.data or "",
                 float(form.size_gb.data) if form.size_gb.data is not None else None,
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Support de stockage ajouté."), "success")
     else:
         flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
@@ -118,15 +116,15 @@ def _medium_choices(device):
 @bp.route("/appareils/<tag>/effacement", methods=["GET", "POST"])
 @allow(*WORKSHOP)
 def erase(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     form = ErasureForm()
     form.medium_id.choices = _medium_choices(device)
     if request.method == "GET" and request.args.get("medium", type=int):
         form.medium_id.data = request.args.get("medium", type=int)
     if form.validate_on_submit():
-        medium = db.session.get(StorageMedium, form.medium_id.data)
-        try:
-            if medium is None:
+        medium = get_or_none(StorageMedium, form.medium_id.data)
+        with refusal_shown(form) as outcome:
+            if medium is None or medium.device_id != device.id:
                 raise DomainError(
                     "medium_required",
                     _("Choisissez le support effacé."),
@@ -143,11 +141,7 @@ def erase(tag):
                 form.verification_note.data or "",
                 local_day(form.performed_on.data),
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Effacement enregistré."), "success")
             return redirect(url_for(".erase", tag=device.tag))
     pending = {m.id for m in lifecycle.media_not_erased(device)}
@@ -163,7 +157,7 @@ def erase(tag):
 @bp.route("/appareils/<tag>/certificat-effacement.pdf")
 @allow(*WORKSHOP)
 def erasure_certificate_pdf(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     erasures = db.session.scalars(
         select(Erasure)
         .where(Erasure.device_id == device.id, Erasure.performed_at >= device.cycle_started_at)
@@ -180,10 +174,10 @@ def erasure_certificate_pdf(tag):
 @bp.route("/appareils/<tag>/reparation", methods=["GET", "POST"])
 @allow(*WORKSHOP)
 def repair(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     form = RepairForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form) as outcome:
             workshop.record_repair(
                 device,
                 current_user,
@@ -194,37 +188,25 @@ def repair(tag):
                 form.minutes_spent.data,
                 form.notes.data or "",
             )
-        except DomainError as refusal:
-            db.session.rollback()
-            show_on_form(form, refusal)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Réparation enregistrée."), "success")
             return redirect(url_for(".device", tag=device.tag))
-    return render_template("inventory/repair.html", device=device, form=form), (
-        400 if form.is_submitted() else 200
-    )
+    return render_template("inventory/repair.html", device=device, form=form), form_status(form)
 
 
 @bp.route("/appareils/<tag>/rapport", methods=["GET", "POST"])
 @allow(*WORKSHOP)
 def upload_snapshot(tag):
-    device = device_or_404(tag)
+    device = device_by_tag(tag)
     form = SnapshotForm()
     if form.validate_on_submit():
         upload = form.report.data
-        try:
+        with refusal_shown(form, field="report") as outcome:
             apply_snapshot(device, current_user, upload.read(), upload.filename or "")
-        except DomainError as refusal:
-            db.session.rollback()
-            form.report.errors = [*form.report.errors, refusal.message]
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Rapport importé : caractéristiques et supports mis à jour."), "success")
             return redirect(url_for(".device", tag=device.tag))
-    return render_template("inventory/snapshot.html", device=device, form=form), (
-        400 if form.is_submitted() else 200
-    )
+    return render_template("inventory/snapshot.html", device=device, form=form), form_status(form)
 
 
 @bp.route("/reparations/ords.csv")

@@ -12,8 +12,8 @@ from refurb.db_types import clock_at
 from refurb.extensions import db
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
-from refurb.loans import services
 from refurb.loans.enums import Criterion
+from refurb.loans.services import households, lending
 
 COMMUNES = [
     "32013",
@@ -78,7 +78,7 @@ def load_loans(households_per_lender: int = 12) -> None:
         for n in range(households_per_lender):
             start = today - timedelta(days=rng.randint(20, 400))
             with clock_at(_at(start - timedelta(days=3))):
-                household = services.create_household(
+                household = households.create_household(
                     actor,
                     organisation,
                     commune_code=rng.choice(COMMUNES),
@@ -93,7 +93,7 @@ def load_loans(households_per_lender: int = 12) -> None:
                     contact_phone="06 " + " ".join(str(rng.randint(10, 99)) for _ in range(4)),
                     consent_on=start - timedelta(days=3),
                 )
-                request = services.add_request(
+                request = households.add_request(
                     household,
                     actor,
                     rng.choice([Category.LAPTOP, Category.TABLET]),
@@ -104,7 +104,7 @@ def load_loans(households_per_lender: int = 12) -> None:
                 continue  # still waiting
             device = ready.pop()
             with clock_at(_at(start)):
-                loan = services.reserve(
+                loan = lending.reserve(
                     actor,
                     household,
                     device,
@@ -114,15 +114,15 @@ def load_loans(households_per_lender: int = 12) -> None:
             if fate == 4:
                 continue  # reserved, to hand over
             with clock_at(_at(start + timedelta(days=1))):
-                services.checkout(
+                lending.checkout(
                     actor, loan, loan.version, ["chargeur"], 0, True, start + timedelta(days=1)
                 )
             if fate == 3:
                 ended = min(today, start + timedelta(days=rng.randint(60, 170)))
                 with clock_at(_at(ended)):
-                    services.take_back(actor, loan, loan.version, "Bon état général", [])
+                    lending.take_back(actor, loan, loan.version, "Bon état général", [])
                     loan.ended_on = ended
             elif fate == 2:
                 with clock_at(_at(min(today, start + timedelta(days=90)))):
-                    services.convert_to_gift(actor, loan, loan.version)
+                    lending.convert_to_gift(actor, loan, loan.version)
     db.session.flush()

@@ -1,18 +1,14 @@
 """The loan agreement (convention de prêt) and the return receipt, in French."""
 
-from refurb.pdf import SPACE, facts, para, render, signature_block
+from refurb.pdf_layout import SPACE, facts, para, render, signature_block
 
 
-def _household_name(household) -> str:
-    return household.contact_name or "—"
-
-
-def agreement(loan, terms=None) -> bytes:
+def agreement(loan, terms, identity: dict) -> bytes:
+    """The loan agreement; `identity` is what `privacy.require_identity` let the reader see."""
     household, device = loan.household, loan.device
-    terms = terms or loan.terms
     rows = [
         ("Prêteur", loan.lender.name),
-        ("Foyer", f"{household.reference} — {_household_name(household)}"),
+        ("Foyer", f"{household.reference} — {identity.get('contact_name') or '—'}"),
         ("Appareil", f"{device.category.label} — {device.title}"),
         ("Étiquette", device.tag),
         ("N° de série", device.serial_number or "—"),

@@ -4,7 +4,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from refurb.inventory.enums import ErasureMethod
-from refurb.pdf import SMALL, SPACE, facts, grid, para, render, signature_block
+from refurb.pdf_layout import SMALL, SPACE, facts, grid, para, render, signature_block
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -60,8 +60,8 @@ def load() -> None:
             demo_email(login), full_name, organisations[organisation], role, None, DEMO_PASSWORD
         )
     db.session.flush()
-    from refurb.inventory.demo import load_inventory
-    from refurb.loans.demo import load_loans
+    from refurb.demo.inventory import load_inventory
+    from refurb.demo.loans import load_loans
 
     load_inventory()
     load_loans()

@@ -1,0 +1,25 @@
+"""Tag → device, written once for pages, API and procedures: a mistyped tag (refused by its
+check symbol) and an unknown one are both a NotFound that says which."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from refurb.errors import DomainError, NotFound
+from refurb.extensions import db
+from refurb.inventory import tags
+from refurb.inventory.models import Device
+
+
+def device_by_tag(tag: str) -> Device:
+    try:
+        canonical = tags.parse_tag(tag)
+    except DomainError as typo:
+        raise NotFound("unknown_device", typo.message, details={"tag": "invalid"}) from typo
+    device = db.session.scalar(select(Device).where(Device.tag == canonical))
+    if device is None:
+        raise NotFound(
+            "unknown_device",
+            _("Aucun appareil ne porte cette étiquette."),
+            details={"tag": "unknown"},
+        )
+    return device

@@ -1,0 +1,150 @@
+"""Households (foyers) and the waiting list."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from refurb.auth.access import require_organisation
+from refurb.auth.models import Organisation
+from refurb.auth.roles import OrganisationKind, Role
+from refurb.errors import InvalidInput, check_version
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.loans.enums import Criterion, RequestStatus
+from refurb.loans.models import Household, LoanRequest
+from refurb.loans.scoping import scoped
+from refurb.loans.workflow import LoanRefused
+from refurb.numbering import next_reference
+from refurb.territory.models import Commune
+
+
+def _lender_check(actor, organisation_id: int) -> None:
+    if actor is not None:
+        require_organisation(actor, organisation_id, Role.LENDER)
+
+
+def _check_household_fields(fields: dict) -> None:
+    if fields.get("commune_code") and db.session.get(Commune, fields["commune_code"]) is None:
+        raise InvalidInput(
+            "unknown_commune", _("Commune inconnue dans le Gers."), details={"commune": "unknown"}
+        )
+    if "size" in fields and not 1 <= fields["size"] <= 20:
+        raise InvalidInput(
+            "size_out_of_range",
+            _("Taille du foyer entre 1 et 20 personnes."),
+            details={"size": "out_of_range"},
+        )
+    if fields.get("criterion") == Criterion.OTHER and not fields.get("criterion_note", "").strip():
+        raise InvalidInput(
+            "criterion_note_required",
+            _("Précisez le critère d'éligibilité (sans joindre de justificatif)."),
+            details={"criterion_note": "required"},
+        )
+    if fields.get("verified_on") and fields["verified_on"] > date.today():
+        raise InvalidInput(
+            "date_in_future", _("La date est dans le futur."), details={"verified_on": "future"}
+        )
+    if any(
+        fields.get(k) for k in ("contact_name", "contact_phone", "contact_email")
+    ) and not fields.get("consent_on"):
+        raise InvalidInput(
+            "consent_required",
+            _("Des coordonnées ne s'enregistrent qu'avec la date du consentement du foyer."),
+            details={"consent_on": "required"},
+        )
+
+
+def create_household(actor, organisation: Organisation, **fields) -> Household:
+    if organisation.kind != OrganisationKind.LENDER:
+        raise InvalidInput("not_a_lender", _("Seule une association de prêt suit des foyers."))
+    _lender_check(actor, organisation.id)
+    _check_household_fields(fields)
+    household = Household(
+        reference=next_reference("F"),
+        lender_organisation_id=organisation.id,
+        verified_by_id=getattr(actor, "id", None),
+        **fields,
+    )
+    db.session.add(household)
+    db.session.flush()
+    record(
+        "household",
+        household.id,
+        "household.created",
+        actor=actor,
+        organisation_id=organisation.id,
+        details={"criterion": household.criterion.value},
+    )
+    return household
+
+
+def update_household(household: Household, actor, version, **fields) -> None:
+    _lender_check(actor, household.lender_organisation_id)
+    check_version(household, version)
+    if household.anonymised_at is not None:
+        raise LoanRefused(
+            "household_anonymised", _("Ce foyer a été anonymisé : sa fiche ne se modifie plus.")
+        )
+    merged = {
+        "criterion": household.criterion,
+        "criterion_note": household.criterion_note,
+        "consent_on": household.consent_on,
+        **fields,
+    }
+    _check_household_fields(merged)
+    for key, value in fields.items():
+        setattr(household, key, value)
+    record(
+        "household",
+        household.id,
+        "household.updated",
+        actor=actor,
+        organisation_id=household.lender_organisation_id,
+        details={"changed": sorted(fields)},
+    )
+    db.session.flush()
+
+
+def add_request(
+    household: Household, actor, category, priority: int = 2, note: str = ""
+) -> LoanRequest:
+    _lender_check(actor, household.lender_organisation_id)
+    if priority not in (1, 2, 3):
+        raise InvalidInput("priority", _("Priorité 1, 2 ou 3."), details={"priority": "invalid"})
+    request = LoanRequest(
+        household=household,
+        category=category,
+        priority=priority,
+        requested_on=date.today(),
+        note=note.strip(),
+    )
+    db.session.add(request)
+    db.session.flush()
+    record(
+        "household",
+        household.id,
+        "household.request_added",
+        actor=actor,
+        organisation_id=household.lender_organisation_id,
+        details={"category": category.value},
+    )
+    return request
+
+
+def households_for_reservation(actor, category) -> list[tuple[Household, bool]]:
+    """`actor`'s households that can borrow, those waiting for `category` first."""
+    waiting = select(LoanRequest.household_id).where(
+        LoanRequest.status == RequestStatus.WAITING, LoanRequest.category == category
+    )
+    rows = db.session.scalars(
+        scoped(
+            select(Household).where(Household.anonymised_at.is_(None)),
+            Household.lender_organisation_id,
+            actor,
+        )
+        .order_by(Household.id.in_(waiting).desc(), Household.reference)
+        .limit(200)
+    ).all()
+    waiting_ids = set(db.session.scalars(waiting))
+    return [(household, household.id in waiting_ids) for household in rows]

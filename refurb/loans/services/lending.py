@@ -1,0 +1,213 @@
+"""Lending: reserve a device for a household, hand it over, renew, take back, give, lose,
+cancel. Each step is a transition of `refurb.loans.workflow` and moves the device through the
+inventory lifecycle (`Via.LOAN`)."""
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from refurb import uploads
+from refurb.auth.access import require_organisation
+from refurb.auth.roles import Role
+from refurb.errors import InvalidInput, check_version
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.inventory.lifecycle import Action, Context, Via, perform
+from refurb.inventory.models import Device
+from refurb.loans import workflow
+from refurb.loans.enums import LoanStatus, RequestStatus
+from refurb.loans.models import Household, Loan, LoanRequest
+from refurb.loans.services.settings import settings_for, terms_for_signing
+from refurb.loans.workflow import LoanAction, LoanRefused
+from refurb.numbering import next_reference
+
+
+def _open_loans_same_category(household: Household, device: Device) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Loan)
+        .join(Device, Device.id == Loan.device_id)
+        .where(
+            Loan.household_id == household.id,
+            Loan.status.in_([LoanStatus.RESERVED, LoanStatus.ACTIVE]),
+            Device.category == device.category,
+        )
+    )
+
+
+def reserve(
+    actor,
+    household: Household,
+    device: Device,
+    request: LoanRequest | None = None,
+    override_reason: str = "",
+) -> Loan:
+    """Reserve a ready device for a household (from the waiting list or a scanned label)."""
+    if actor is not None:
+        require_organisation(actor, household.lender_organisation_id, Role.LENDER)
+    if household.anonymised_at is not None:
+        raise LoanRefused("household_anonymised", _("Ce foyer a été anonymisé."))
+    if _open_loans_same_category(household, device) and not override_reason.strip():
+        raise LoanRefused(
+            "second_loan",
+            _(
+                "Ce foyer a déjà un prêt en cours pour un appareil de cette catégorie. "
+                "Pour en prêter un deuxième, indiquez la raison de cette exception."
+            ),
+            details={"override_reason": "required"},
+        )
+    loan = Loan(
+        reference=next_reference("PRET"),
+        household=household,
+        device=device,
+        lender_organisation_id=household.lender_organisation_id,
+        override_reason=override_reason.strip(),
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(loan)
+    db.session.flush()
+    perform(
+        device,
+        Action.RESERVE,
+        Context(actor=actor, via=Via.LOAN, details={"purpose": "loan", "loan": loan.reference}),
+    )
+    if request is not None:
+        if request.household_id != household.id or request.status != RequestStatus.WAITING:
+            raise LoanRefused(
+                "request_mismatch", _("Cette demande n'est pas en attente pour ce foyer.")
+            )
+        request.status, request.loan_id = RequestStatus.SERVED, loan.id
+    _record(loan, "loan.reserved", actor)
+    return loan
+
+
+def _record(loan: Loan, action: str, actor, **details) -> None:
+    record(
+        "loan",
+        loan.id,
+        action,
+        actor=actor,
+        organisation_id=loan.lender_organisation_id,
+        to_state=loan.status.value,
+        details={"device": loan.device.tag, **details},
+    )
+    db.session.flush()  # the answer shows the loan's new version
+
+
+def _begin(actor, loan: Loan, version, action: LoanAction) -> None:
+    """The checks every step of a loan starts with: who, which version, which rule."""
+    check_version(loan, version)
+    workflow.require(loan, action, actor)
+
+
+def checkout(
+    actor,
+    loan: Loan,
+    version,
+    accessories: list[str],
+    deposit_euros: int,
+    agreement_accepted: bool,
+    start_on: date | None = None,
+) -> None:
+    """Hand the device over: accessories ticked, deposit, agreement accepted."""
+    _begin(actor, loan, version, LoanAction.CHECKOUT)
+    if not agreement_accepted:
+        raise LoanRefused(
+            "agreement_required",
+            _("La convention de prêt doit être acceptée par le foyer avant la remise."),
+            details={"agreement_accepted": "required"},
+        )
+    if deposit_euros < 0:
+        raise InvalidInput("deposit", _("Caution négative."), details={"deposit_euros": "negative"})
+    start_on = start_on or date.today()
+    settings = settings_for(loan.lender_organisation_id)
+    perform(
+        loan.device,
+        Action.LEND,
+        Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
+    )
+    workflow.move(loan, LoanAction.CHECKOUT)
+    loan.start_on, loan.due_on = start_on, start_on + timedelta(days=settings.loan_days)
+    loan.accessories = [a for a in accessories if a.strip()]
+    loan.deposit_euros = deposit_euros
+    loan.agreement_terms_id = terms_for_signing(loan.lender_organisation_id).id
+    _record(loan, "loan.checked_out", actor, due_on=loan.due_on.isoformat())
+
+
+def renew(actor, loan: Loan, version) -> None:
+    _begin(actor, loan, version, LoanAction.RENEW)
+    settings = settings_for(loan.lender_organisation_id)
+    base = max(loan.due_on, date.today())
+    loan.due_on = base + timedelta(days=settings.renewal_days)
+    loan.renewals += 1
+    _record(loan, "loan.renewed", actor, due_on=loan.due_on.isoformat(), renewals=loan.renewals)
+
+
+def take_back(actor, loan: Loan, version, condition: str, missing_accessories: list[str]) -> None:
+    """The device comes back: inspected, then to diagnosis (it must be erased again)."""
+    _begin(actor, loan, version, LoanAction.RETURN)
+    if not condition.strip():
+        raise InvalidInput(
+            "condition_required",
+            _("Décrivez l'état de l'appareil au retour."),
+            details={"return_condition": "required"},
+        )
+    perform(
+        loan.device,
+        Action.RETURN,
+        Context(actor=actor, via=Via.LOAN, note=condition, details={"loan": loan.reference}),
+    )
+    workflow.move(loan, LoanAction.RETURN)
+    loan.ended_on = date.today()
+    loan.return_condition = condition.strip()
+    loan.missing_accessories = [a for a in missing_accessories if a in loan.accessories]
+    _record(loan, "loan.returned", actor, missing=loan.missing_accessories)
+
+
+def convert_to_gift(actor, loan: Loan, version) -> None:
+    _begin(actor, loan, version, LoanAction.CONVERT_TO_GIFT)
+    perform(
+        loan.device,
+        Action.GIVE,
+        Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
+    )
+    workflow.move(loan, LoanAction.CONVERT_TO_GIFT)
+    loan.ended_on = date.today()
+    _record(loan, "loan.converted_to_gift", actor)
+
+
+def declare_lost(actor, loan: Loan, version, note: str) -> None:
+    _begin(actor, loan, version, LoanAction.DECLARE_LOST)
+    perform(
+        loan.device,
+        Action.DECLARE_LOST,
+        Context(actor=actor, via=Via.LOAN, note=note, details={"loan": loan.reference}),
+    )
+    workflow.move(loan, LoanAction.DECLARE_LOST)
+    loan.ended_on = date.today()
+    _record(loan, "loan.lost", actor)
+
+
+def cancel(actor, loan: Loan, version) -> None:
+    _begin(actor, loan, version, LoanAction.CANCEL)
+    perform(
+        loan.device,
+        Action.RELEASE,
+        Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
+    )
+    workflow.move(loan, LoanAction.CANCEL)
+    loan.ended_on = date.today()
+    request = db.session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
+    if request is not None:  # the household goes back to the waiting list
+        request.status, request.loan_id = RequestStatus.WAITING, None
+    _record(loan, "loan.cancelled", actor)
+
+
+def attach_signed_agreement(actor, loan: Loan, document: bytes) -> None:
+    """Keep the agreement the household signed (a PDF or a photo, recognised by its content)."""
+    if actor is not None:
+        require_organisation(actor, loan.lender_organisation_id, Role.LENDER)
+    suffix, _media_type = uploads.recognise(document, uploads.PDF_OR_PHOTO, "document")
+    loan.signed_agreement_path = uploads.store("agreements", document, str(loan.id), suffix)
+    _record(loan, "loan.signed_agreement_attached", actor)

@@ -1,0 +1,67 @@
+"""One transaction per request, committed in one place.
+
+Views and API routes never commit: they parse, call one service and answer. When the view has
+answered, `finish()` commits if the answer is a success (< 400) and rolls back otherwise; the
+error handlers of `refurb.errors` roll back what an exception interrupted. A commit that fails
+(a concurrent edit, a constraint) raises from here into those handlers, so the user gets the
+same answer as for any refused request.
+
+A GET, HEAD or OPTIONS request never writes records: the only rows it may add are the audit
+events that reading writes (who saw a household's identity) and the bearer token's last use.
+Anything else raises, so a page that writes on GET fails its tests instead of hiding.
+"""
+
+from flask import Flask, Response, request
+from sqlalchemy import event
+
+from refurb.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Tables a read may write: the history (audit of what was read) and API token bookkeeping.
+WRITTEN_ON_READ = frozenset({"events", "api_tokens"})
+
+
+class WriteOnRead(RuntimeError):
+    """A GET request changed records other than the audit trail."""
+
+
+def finish(app: Flask, rv) -> Response:
+    """Turn the view's return value into a response, then commit or roll back."""
+    response = app.make_response(rv)
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    if request.method in SAFE_METHODS:
+        _refuse_writes_on_read()
+    db.session.commit()
+    return response
+
+
+def _refuse_writes_on_read() -> None:
+    session = db.session
+    written = set(session.info.get("written_tables", ())) | _pending_tables(session)
+    forbidden = written - WRITTEN_ON_READ
+    if forbidden:
+        raise WriteOnRead(f"{request.method} {request.path} wrote {sorted(forbidden)}")
+
+
+def _pending_tables(session) -> set[str]:
+    objects = set(session.new) | set(session.deleted)
+    objects |= {o for o in session.dirty if session.is_modified(o)}
+    return {o.__table__.name for o in objects}
+
+
+def _track_flush(session, _flush_context, _instances) -> None:
+    session.info.setdefault("written_tables", set()).update(_pending_tables(session))
+
+
+def _forget(session, *_args) -> None:
+    session.info.pop("written_tables", None)
+
+
+def init_transactions() -> None:
+    """Track which tables each transaction writes (for the read-only rule of GET)."""
+    if not event.contains(db.session, "before_flush", _track_flush):
+        event.listen(db.session, "before_flush", _track_flush)
+        event.listen(db.session, "after_commit", _forget)
+        event.listen(db.session, "after_soft_rollback", _forget)

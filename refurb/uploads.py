@@ -1,0 +1,86 @@
+"""Uploaded documents (signed loan agreements, partnership agreements), in one place.
+
+A service calls `store()` after its own checks, so a refused request leaves no file; a file
+stored in a transaction that then rolls back is removed. Files are recognised by their content
+(magic bytes), never by their name, and served with the type found there. They live under
+`UPLOADS_PATH` (default `instance/uploads`), which several instances of refurb can share.
+"""
+
+import secrets
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from sqlalchemy import event
+
+from refurb.errors import InvalidInput
+from refurb.extensions import db
+
+# What each kind of document may be, by content: magic bytes → (suffix, media type).
+SIGNATURES = {
+    b"%PDF-": (".pdf", "application/pdf"),
+    b"\x89PNG\r\n\x1a\n": (".png", "image/png"),
+    b"\xff\xd8\xff": (".jpg", "image/jpeg"),
+}
+PDF_ONLY = ("application/pdf",)
+PDF_OR_PHOTO = ("application/pdf", "image/png", "image/jpeg")
+
+
+def recognise(data: bytes, accepted: tuple[str, ...], field: str) -> tuple[str, str]:
+    """(suffix, media type) of `data`, read from its first bytes; refused if not `accepted`."""
+    for magic, (suffix, media_type) in SIGNATURES.items():
+        if data.startswith(magic) and media_type in accepted:
+            return suffix, media_type
+    message = (
+        _("Ce fichier n'est pas un PDF.")
+        if accepted == PDF_ONLY
+        else _("Ce fichier n'est ni un PDF ni une photo (JPEG ou PNG).")
+    )
+    raise InvalidInput("unrecognised_file", message, details={field: "type"})
+
+
+def _root() -> Path:
+    configured = current_app.config.get("UPLOADS_PATH")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def path_of(kind: str, name: str) -> Path:
+    """Where a stored document is (the name is reduced to its last part: no path escapes)."""
+    return _root() / kind / Path(name).name
+
+
+def store(kind: str, data: bytes, prefix: str, suffix: str) -> str:
+    """Write a document under `kind`; returns the stored name. Removed if the request fails."""
+    folder = _root() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{prefix}-{secrets.token_hex(8)}{suffix}"
+    (folder / name).write_bytes(data)
+    db.session.info.setdefault("stored_files", []).append(folder / name)
+    return name
+
+
+def send(kind: str, name: str, download_name: str):
+    """Serve a stored document with the media type its content shows."""
+    path = path_of(kind, name)
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    media_type = next((t for m, (_s, t) in SIGNATURES.items() if head.startswith(m)), None)
+    return send_file(
+        path, mimetype=media_type or "application/octet-stream", download_name=download_name
+    )
+
+
+def _kept(session) -> None:
+    session.info.pop("stored_files", None)
+
+
+def _discarded(session, *_args) -> None:
+    for path in session.info.pop("stored_files", []):
+        path.unlink(missing_ok=True)
+
+
+def init_uploads() -> None:
+    """Files stored in a transaction live or die with it."""
+    if not event.contains(db.session, "after_commit", _kept):
+        event.listen(db.session, "after_commit", _kept)
+        event.listen(db.session, "after_soft_rollback", _discarded)
