@@ -48,10 +48,12 @@ def _init_extensions(app: Flask) -> None:
     from refurb.auth.access import enforce_access
     from refurb.auth.session import init_login
     from refurb.transaction import init_transactions
+    from refurb.uploads import init_uploads
 
     _import_models()
     db.init_app(app)
     init_transactions()
+    init_uploads()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

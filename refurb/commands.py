@@ -208,12 +208,14 @@ def reminders_command():
 @click.command("purge-personal-data")
 @with_appcontext
 def purge_command():
-    """Anonymise households past the retention delay (cron, daily)."""
+    """Anonymise households past the retention delay, forget old sign-in failures (daily)."""
+    from refurb.auth.services import prune_login_failures
     from refurb.loans.privacy import purge
 
     count = purge()
+    failures = prune_login_failures()
     db.session.commit()
-    click.echo(f"{count} foyer(s) anonymisé(s).")
+    click.echo(f"{count} foyer(s) anonymisé(s), {failures} échec(s) de connexion oublié(s).")
 
 
 def register(app: Flask) -> None:

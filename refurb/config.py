@@ -27,6 +27,8 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_SENDER": "refurb@localhost",
     "TRUST_PROXY": False,
+    # Where uploaded documents are kept (None: instance/uploads); shared by every instance.
+    "UPLOADS_PATH": None,
     # werkzeug's method string; the suite lowers the cost, nothing else should.
     "PASSWORD_HASH_METHOD": "scrypt",
     # Flask's own settings, with refurb's values (they override Flask's defaults).

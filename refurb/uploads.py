@@ -51,6 +51,8 @@ def path_of(kind: str, name: str) -> Path:
 
 def store(kind: str, data: bytes, prefix: str, suffix: str) -> str:
     """Write a document under `kind`; returns the stored name. Removed if the request fails."""
+    if db.session().get_transaction() is None:
+        db.session.begin()  # so that a rollback, even with nothing else written, removes it
     folder = _root() / kind
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{prefix}-{secrets.token_hex(8)}{suffix}"

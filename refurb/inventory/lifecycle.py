@@ -11,15 +11,15 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
 from refurb.errors import DomainError, check_version
 from refurb.extensions import db
 from refurb.history.services import record
-from refurb.inventory.enums import ErasureMethod, State
-from refurb.inventory.models import Device, Diagnosis, Erasure
+from refurb.inventory.enums import State
+from refurb.inventory.models import Device
+from refurb.inventory.readiness import latest_diagnosis, media_not_erased
 
 S = State
 
@@ -144,35 +144,6 @@ class Context:
 
 def _role_allowed(actor, transition: Transition) -> bool:
     return actor is None or actor.has_role(*transition.roles)
-
-
-def latest_diagnosis(device: Device) -> Diagnosis | None:
-    return db.session.scalar(
-        select(Diagnosis)
-        .where(Diagnosis.device_id == device.id)
-        .order_by(Diagnosis.performed_at.desc(), Diagnosis.id.desc())
-        .limit(1)
-    )
-
-
-def erasures_this_cycle(device: Device) -> list[Erasure]:
-    return list(
-        db.session.scalars(
-            select(Erasure).where(
-                Erasure.device_id == device.id, Erasure.performed_at >= device.cycle_started_at
-            )
-        )
-    )
-
-
-def media_not_erased(device: Device, *, destroyed_counts: bool = True) -> list:
-    """Active media with no verified erasure in the current cycle."""
-    done = {
-        e.medium_id
-        for e in erasures_this_cycle(device)
-        if e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY)
-    }
-    return [m for m in device.active_media if m.id not in done]
 
 
 def _storage_refusal(device: Device) -> Refusal | None:

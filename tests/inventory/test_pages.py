@@ -9,6 +9,7 @@ from refurb.auth.roles import OrganisationKind, Role
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
+from refurb.inventory.readiness import media_not_erased
 from refurb.inventory.tags import format_tag
 from tests.conftest import sign_in
 
@@ -241,3 +242,32 @@ def test_donor_collection_receipt(client, workshop_user, in_app):
     pdf = client.get(f"/collectes/{collection_id}/attestation.pdf")
     assert pdf.mimetype == "application/pdf"
     assert "Gascogne Logistique" in client.get("/donateurs").get_data(as_text=True)
+
+
+def test_a_medium_entered_by_mistake_is_removed_and_no_longer_blocks(
+    client, workshop_user, make_device, in_app
+):
+    tag = make_device(State.DIAGNOSIS).tag
+    client.post(
+        f"/appareils/{tag}/supports",
+        data={"medium-kind": "ssd", "medium-serial": "S3Z9NB0K", "medium-size_gb": "256"},
+    )
+    with in_app() as session:
+        device = session.scalar(select(Device).where(Device.tag == tag))
+        medium_id = device.active_media[0].id
+    page = client.get(f"/appareils/{tag}/effacement").get_data(as_text=True)
+    assert "S3Z9NB0K" in page and "Retirer (saisi par erreur)" in page
+    assert client.post(f"/appareils/{tag}/supports/{medium_id}/retirer").status_code == 302
+    with in_app() as session:
+        device = session.scalar(select(Device).where(Device.tag == tag))
+        assert device.active_media == [] and device.media[0].is_removed
+        assert media_not_erased(device) == []
+    again = client.post(f"/appareils/{tag}/supports/{medium_id}/retirer", follow_redirects=True)
+    assert "Ce support n&#39;appartient pas à cet appareil." in again.get_data(as_text=True)
+
+
+def test_the_repairs_export_is_offered_from_the_device_list(client, workshop_user):
+    page = client.get("/appareils").get_data(as_text=True)
+    assert 'href="/reparations/ords.csv"' in page
+    export = client.get("/reparations/ords.csv")
+    assert export.status_code == 200 and export.get_data(as_text=True).startswith("id,")

@@ -23,8 +23,6 @@ from refurb.inventory.models import Device, Diagnosis, Erasure, Repair, StorageM
 from refurb.inventory.services.intake import check_device_fields, normalise_serial
 from refurb.numbering import next_reference
 
-WORKBENCH_STATES = {"received", "diagnosis", "repair"}
-
 # Fields a technician edits on the device page (specs and readiness).
 EDITABLE_FIELDS = {
     "brand",
@@ -159,7 +157,9 @@ def add_medium(
 
 
 def remove_medium(device: Device, medium: StorageMedium, actor, note: str = "") -> None:
-    if medium.device_id != device.id:
+    """Take out a medium recorded by mistake (or removed from the device): it no longer
+    needs erasing; the record and its history stay."""
+    if medium.device_id != device.id or medium.is_removed:
         raise InvalidInput("medium_elsewhere", _("Ce support n'appartient pas à cet appareil."))
     medium.is_removed = True
     record(
@@ -170,6 +170,7 @@ def remove_medium(device: Device, medium: StorageMedium, actor, note: str = "") 
         note=note or None,
         details={"medium_id": medium.id, "serial": medium.serial},
     )
+    db.session.flush()
 
 
 def record_erasure(

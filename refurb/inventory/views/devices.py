@@ -10,7 +10,7 @@ from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.extensions import db
 from refurb.history.models import Event
-from refurb.inventory import lifecycle, search
+from refurb.inventory import lifecycle, readiness, search
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.forms import DeviceEditForm, ImportForm, IntakeForm, TransitionForm
@@ -125,7 +125,7 @@ def intake_device():
 
 
 def _device_page(device, edit_form=None, status=200):
-    diagnosis = lifecycle.latest_diagnosis(device)
+    diagnosis = readiness.latest_diagnosis(device)
     erasures = db.session.scalars(
         select(Erasure).where(Erasure.device_id == device.id).order_by(Erasure.performed_at.desc())
     ).all()
@@ -174,7 +174,7 @@ def _device_page(device, edit_form=None, status=200):
         transitions=TRANSITIONS,
         event_labels=EVENT_LABELS,
         state_labels={s.value: s.label for s in State},
-        media_pending={m.id for m in lifecycle.media_not_erased(device, destroyed_counts=True)},
+        media_pending={m.id for m in readiness.media_not_erased(device, destroyed_counts=True)},
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
     ), status

@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from refurb.auth.access import allow
+from refurb.auth.forms import ConfirmForm
 from refurb.errors import DomainError
 from refurb.extensions import db
-from refurb.inventory import lifecycle
+from refurb.inventory import readiness
 from refurb.inventory.checklists import checklist
 from refurb.inventory.documents import erasure_certificate
 from refurb.inventory.enums import (
@@ -29,7 +30,7 @@ from refurb.inventory.services import workshop
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import WORKSHOP, bp
-from refurb.lookups import get_or_none
+from refurb.lookups import get_or_none, get_or_not_found
 from refurb.web import form_status, pdf_response, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -109,6 +110,19 @@ def add_medium(tag):
     return redirect(url_for(".erase", tag=device.tag))
 
 
+@bp.route("/appareils/<tag>/supports/<int:medium_id>/retirer", methods=["POST"])
+@allow(*WORKSHOP)
+def remove_medium(tag, medium_id):
+    device = device_by_tag(tag)
+    if ConfirmForm(prefix="remove").validate_on_submit():
+        medium = get_or_not_found(StorageMedium, medium_id)
+        with refusal_shown() as outcome:
+            workshop.remove_medium(device, medium, current_user, _("Saisi par erreur"))
+        if outcome.ok:
+            flash(_("Support retiré de la fiche : il n'est plus à effacer."), "success")
+    return redirect(url_for(".erase", tag=device.tag))
+
+
 def _medium_choices(device):
     return [(None, _("— choisissez —"))] + [(m.id, m.label) for m in device.active_media]
 
@@ -144,12 +158,13 @@ def erase(tag):
         if outcome.ok:
             flash(_("Effacement enregistré."), "success")
             return redirect(url_for(".erase", tag=device.tag))
-    pending = {m.id for m in lifecycle.media_not_erased(device)}
+    pending = {m.id for m in readiness.media_not_erased(device)}
     return render_template(
         "inventory/erase.html",
         device=device,
         form=form,
         medium_form=MediumForm(prefix="medium"),
+        remove_form=ConfirmForm(prefix="remove"),
         pending=pending,
     ), (400 if form.is_submitted() else 200)
 

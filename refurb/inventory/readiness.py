@@ -1,0 +1,37 @@
+"""What the current refurbishing cycle of a device holds: its latest functional test and the
+media still to erase. Read by the lifecycle's guards and by the pages that explain them."""
+
+from sqlalchemy import select
+
+from refurb.extensions import db
+from refurb.inventory.enums import ErasureMethod
+from refurb.inventory.models import Device, Diagnosis, Erasure
+
+
+def latest_diagnosis(device: Device) -> Diagnosis | None:
+    return db.session.scalar(
+        select(Diagnosis)
+        .where(Diagnosis.device_id == device.id)
+        .order_by(Diagnosis.performed_at.desc(), Diagnosis.id.desc())
+        .limit(1)
+    )
+
+
+def erasures_this_cycle(device: Device) -> list[Erasure]:
+    return list(
+        db.session.scalars(
+            select(Erasure).where(
+                Erasure.device_id == device.id, Erasure.performed_at >= device.cycle_started_at
+            )
+        )
+    )
+
+
+def media_not_erased(device: Device, *, destroyed_counts: bool = True) -> list:
+    """Active media with no verified erasure in the current cycle."""
+    done = {
+        e.medium_id
+        for e in erasures_this_cycle(device)
+        if e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY)
+    }
+    return [m for m in device.active_media if m.id not in done]
