@@ -4,6 +4,7 @@ Pages and API both look records up here."""
 
 from flask_babel import gettext as _
 
+from refurb.auth.access import require_organisation
 from refurb.auth.roles import Role
 from refurb.errors import NotFound
 from refurb.loans.models import Household, Loan, LoanRequest, Reminder
@@ -55,3 +56,9 @@ def request_for(actor, request_id) -> LoanRequest | None:
     if request is None or not _visible(actor, request.household.lender_organisation_id):
         raise NotFound("not_found", _("Demande introuvable."))
     return request
+
+
+def require_lender(actor, organisation_id: int) -> None:
+    """For services: refuse unless `actor` lends for that association (None: a command)."""
+    if actor is not None:
+        require_organisation(actor, organisation_id, Role.LENDER)

@@ -12,11 +12,11 @@ from enum import StrEnum
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from refurb.auth.access import require_organisation
 from refurb.auth.roles import Role
 from refurb.errors import DomainError
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan
+from refurb.loans.scoping import require_lender
 
 L = LoanStatus
 
@@ -95,8 +95,7 @@ def refusal(loan: Loan, action: LoanAction) -> LoanRefused | None:
 
 def require(loan: Loan, action: LoanAction, actor) -> None:
     """Refuse (raise) unless `actor` lends for the loan's association and the rules allow it."""
-    if actor is not None:
-        require_organisation(actor, loan.lender_organisation_id, Role.LENDER)
+    require_lender(actor, loan.lender_organisation_id)
     blocked = refusal(loan, action)
     if blocked is not None:
         raise blocked

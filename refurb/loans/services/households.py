@@ -5,23 +5,17 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from refurb.auth.access import require_organisation
 from refurb.auth.models import Organisation
-from refurb.auth.roles import OrganisationKind, Role
+from refurb.auth.roles import OrganisationKind
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.loans.enums import Criterion, RequestStatus
 from refurb.loans.models import Household, LoanRequest
-from refurb.loans.scoping import scoped
+from refurb.loans.scoping import require_lender, scoped
 from refurb.loans.workflow import LoanRefused
 from refurb.numbering import next_reference
 from refurb.territory.models import Commune
-
-
-def _lender_check(actor, organisation_id: int) -> None:
-    if actor is not None:
-        require_organisation(actor, organisation_id, Role.LENDER)
 
 
 def _check_household_fields(fields: dict) -> None:
@@ -58,7 +52,7 @@ def _check_household_fields(fields: dict) -> None:
 def create_household(actor, organisation: Organisation, **fields) -> Household:
     if organisation.kind != OrganisationKind.LENDER:
         raise InvalidInput("not_a_lender", _("Seule une association de prêt suit des foyers."))
-    _lender_check(actor, organisation.id)
+    require_lender(actor, organisation.id)
     _check_household_fields(fields)
     household = Household(
         reference=next_reference("F"),
@@ -80,7 +74,7 @@ def create_household(actor, organisation: Organisation, **fields) -> Household:
 
 
 def update_household(household: Household, actor, version, **fields) -> None:
-    _lender_check(actor, household.lender_organisation_id)
+    require_lender(actor, household.lender_organisation_id)
     check_version(household, version)
     if household.anonymised_at is not None:
         raise LoanRefused(
@@ -109,7 +103,7 @@ def update_household(household: Household, actor, version, **fields) -> None:
 def add_request(
     household: Household, actor, category, priority: int = 2, note: str = ""
 ) -> LoanRequest:
-    _lender_check(actor, household.lender_organisation_id)
+    require_lender(actor, household.lender_organisation_id)
     if priority not in (1, 2, 3):
         raise InvalidInput("priority", _("Priorité 1, 2 ou 3."), details={"priority": "invalid"})
     request = LoanRequest(

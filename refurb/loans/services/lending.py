@@ -8,8 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb import uploads
-from refurb.auth.access import require_organisation
-from refurb.auth.roles import Role
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -18,6 +16,7 @@ from refurb.inventory.models import Device
 from refurb.loans import workflow
 from refurb.loans.enums import LoanStatus, RequestStatus
 from refurb.loans.models import Household, Loan, LoanRequest
+from refurb.loans.scoping import require_lender
 from refurb.loans.services.settings import settings_for, terms_for_signing
 from refurb.loans.workflow import LoanAction, LoanRefused
 from refurb.numbering import next_reference
@@ -44,8 +43,7 @@ def reserve(
     override_reason: str = "",
 ) -> Loan:
     """Reserve a ready device for a household (from the waiting list or a scanned label)."""
-    if actor is not None:
-        require_organisation(actor, household.lender_organisation_id, Role.LENDER)
+    require_lender(actor, household.lender_organisation_id)
     if household.anonymised_at is not None:
         raise LoanRefused("household_anonymised", _("Ce foyer a été anonymisé."))
     if _open_loans_same_category(household, device) and not override_reason.strip():
@@ -206,8 +204,7 @@ def cancel(actor, loan: Loan, version) -> None:
 
 def attach_signed_agreement(actor, loan: Loan, document: bytes) -> None:
     """Keep the agreement the household signed (a PDF or a photo, recognised by its content)."""
-    if actor is not None:
-        require_organisation(actor, loan.lender_organisation_id, Role.LENDER)
+    require_lender(actor, loan.lender_organisation_id)
     suffix, _media_type = uploads.recognise(document, uploads.PDF_OR_PHOTO, "document")
     loan.signed_agreement_path = uploads.store("agreements", document, str(loan.id), suffix)
     _record(loan, "loan.signed_agreement_attached", actor)

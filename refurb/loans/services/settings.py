@@ -5,12 +5,11 @@ from importlib.resources import files
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from refurb.auth.access import require_organisation
-from refurb.auth.roles import Role
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.loans.models import AgreementTerms, LenderSettings
+from refurb.loans.scoping import require_lender
 
 DEFAULTS = {"loan_days": 180, "renewal_days": 90, "renewal_cap": 2}
 
@@ -58,8 +57,7 @@ def update_settings(
     renewal_cap: int,
     terms_text: str,
 ) -> None:
-    if actor is not None:
-        require_organisation(actor, organisation_id, Role.LENDER)
+    require_lender(actor, organisation_id)
     settings = settings_for(organisation_id)
     check_version(settings, version)
     if not (7 <= loan_days <= 730 and 7 <= renewal_days <= 365 and 0 <= renewal_cap <= 10):
