@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     i18n.init_i18n(app, babel)
@@ -75,11 +76,25 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
+    # SQLAlchemy, not the driver, begins transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(connection):
+    """A request that may write takes SQLite's write lock when its transaction begins
+    (BEGIN IMMEDIATE), so simultaneous writers wait their turn (busy_timeout) instead of failing
+    with "database is locked" half-way; reads begin a plain transaction and run side by side."""
+    from flask import has_request_context, request
+
+    from refurb.transaction import SAFE_METHODS
+
+    reading = has_request_context() and request.method in SAFE_METHODS
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,10 +9,11 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from refurb.extensions import db
+from refurb.transaction import end_refused
 
 log = logging.getLogger(__name__)
 
@@ -102,25 +103,32 @@ def _http_message(status: int) -> str:
 
 
 def _validation_details(error: HTTPException) -> dict | None:
-    """Field errors attached by webargs (flask-smorest) to a 422, flattened per field."""
-    messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    """Field errors attached by webargs (flask-smorest) to a 422, flattened per field.
+
+    A body that is not a JSON object (malformed, a list, a string) has no field: its error is
+    reported under the location (`json`)."""
+    data = getattr(error, "data", None)
+    messages = data.get("messages") if isinstance(data, dict) else None
     if not messages:
         return None
     details: dict = {}
-    for location_errors in messages.values():
-        details.update(location_errors)
+    for location, location_errors in messages.items():
+        if isinstance(location_errors, dict):
+            details.update(location_errors)
+        else:
+            details[location] = location_errors
     return details
 
 
 def handle_domain_error(error: DomainError):
-    db.session.rollback()
+    end_refused()
     if is_api_request():
         return json_error(error.status, error.code, error.message, error.details)
     return render_template("errors/domain.html", error=error), error.status
 
 
 def handle_http_exception(error: HTTPException):
-    db.session.rollback()
+    end_refused()
     status = error.code or 500
     details = _validation_details(error)
     if is_api_request():
@@ -140,6 +148,29 @@ def handle_csrf_error(error: CSRFError):
     return handle_http_exception(error)
 
 
+def handle_too_deep(error: RecursionError):
+    """A body nested too deeply to be read (JSON thousands of levels deep)."""
+    return handle_domain_error(
+        InvalidInput(
+            "body_too_deep",
+            _("Les données envoyées sont imbriquées trop profondément pour être lues."),
+            details={"json": "too_deep"},
+        )
+    )
+
+
+def handle_out_of_range(error: Exception):
+    """A value the database cannot hold (a number too large for its column, a string it cannot
+    encode) that no check caught before: a 400, never a 500. Fields have their own bounds;
+    this is the net under them."""
+    log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+    return handle_domain_error(
+        InvalidInput(
+            "value_out_of_range", _("Une des valeurs envoyées est hors des limites acceptées.")
+        )
+    )
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     return handle_http_exception(InternalServerError())
@@ -153,6 +184,9 @@ def handle_stale_data(error: StaleDataError):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(RecursionError, handle_too_deep)
+    for error in (DataError, OverflowError, UnicodeEncodeError):
+        app.register_error_handler(error, handle_out_of_range)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

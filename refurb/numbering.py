@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from sqlalchemy import String, select
+from sqlalchemy import String, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
@@ -19,14 +21,19 @@ class Counter(db.Model):
 
 
 def next_reference(name: str, width: int = 4, on: date | None = None) -> str:
-    """Take the next number for `name` this year (row-locked on PostgreSQL)."""
+    """Take the next number for `name` this year, atomically on both databases: the counter row
+    is created if missing (a concurrent creation is not an error), then incremented and read
+    in one UPDATE … RETURNING, which holds the row until the transaction ends."""
     year = (on or date.today()).year
-    counter = db.session.scalar(
-        select(Counter).where(Counter.name == name, Counter.year == year).with_for_update()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(Counter).values(name=name, year=year, value=0).on_conflict_do_nothing()
     )
-    if counter is None:
-        counter = Counter(name=name, year=year, value=0)
-        db.session.add(counter)
-    counter.value += 1
-    db.session.flush()
-    return f"{name}-{year}-{counter.value:0{width}d}"
+    value = db.session.scalar(
+        update(Counter)
+        .where(Counter.name == name, Counter.year == year)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
+    )
+    return f"{name}-{year}-{value:0{width}d}"

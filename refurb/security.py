@@ -4,7 +4,7 @@ The Content-Security-Policy allows only the app's own scripts and styles: no inl
 style attribute anywhere in the templates, so the pages respect it.
 """
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, session
 
 CSP = "; ".join(
     [
@@ -30,9 +30,21 @@ def set_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if _private(response):
+        # Shared PCs in libraries: nothing a signed-in person saw stays in the browser's cache.
+        headers["Cache-Control"] = "no-store"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def _private(response) -> bool:
+    if request.path.startswith("/static/"):
+        return False
+    if request.path.startswith("/api/"):
+        return True
+    # Signed in (Flask-Login keeps the user id in the session): read without loading the user.
+    return bool(session.get("_user_id"))
 
 
 def init_security(app: Flask) -> None:

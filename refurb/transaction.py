@@ -8,6 +8,8 @@ same answer as for any refused request.
 
 A GET, HEAD or OPTIONS request never writes records: the only rows it may add are the audit
 events that reading writes (who saw a household's identity) and the bearer token's last use.
+On SQLite, a request that may write begins its transaction with the write lock (see
+`refurb._sqlite_begin`).
 Anything else raises, so a page that writes on GET fails its tests instead of hiding.
 """
 
@@ -29,12 +31,26 @@ def finish(app: Flask, rv) -> Response:
     """Turn the view's return value into a response, then commit or roll back."""
     response = app.make_response(rv)
     if response.status_code >= 400:
-        db.session.rollback()
+        end_refused()
         return response
     if request.method in SAFE_METHODS:
         _refuse_writes_on_read()
     db.session.commit()
     return response
+
+
+def keep_even_if_refused() -> None:
+    """For a service whose refusal must leave a trace (a failed sign-in is counted): what this
+    transaction wrote is committed although the request is refused."""
+    db.session.info["keep_even_if_refused"] = True
+
+
+def end_refused() -> None:
+    """End a refused request's transaction: rolled back, unless a service asked to keep it."""
+    if db.session.info.pop("keep_even_if_refused", False):
+        db.session.commit()
+    else:
+        db.session.rollback()
 
 
 def _refuse_writes_on_read() -> None:
@@ -57,6 +73,7 @@ def _track_flush(session, _flush_context, _instances) -> None:
 
 def _forget(session, *_args) -> None:
     session.info.pop("written_tables", None)
+    session.info.pop("keep_even_if_refused", None)
 
 
 def init_transactions() -> None:

@@ -3,7 +3,7 @@
 from flask import Response, current_app, flash, request
 
 from refurb.errors import DomainError
-from refurb.extensions import db
+from refurb.transaction import end_refused
 
 
 class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_shown(form) as outcome`)
@@ -32,7 +32,7 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
     def __exit__(self, _type, error, _traceback) -> bool:
         if not isinstance(error, DomainError):
             return False
-        db.session.rollback()
+        end_refused()
         self.refusal = error
         if not self.show:
             pass
@@ -57,6 +57,15 @@ def form_status(form) -> int:
 
 def show_on_form(form, error: DomainError, default_field: str | None = None) -> None:
     """Put a service's refusal next to the field it concerns, or above the form."""
+    messages = getattr(error, "messages", None)  # InvalidFields: one sentence per field
+    if messages:
+        for field_name, message in messages.items():
+            field = getattr(form, field_name, None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*field.errors, message]
+            else:
+                form.form_errors.append(message)
+        return
     for field_name in [*error.details, *([default_field] if default_field else [])]:
         field = getattr(form, field_name, None)
         if field is not None and hasattr(field, "errors"):

@@ -11,7 +11,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from refurb.auth.models import (
     ApiToken,
@@ -29,6 +29,7 @@ from refurb.errors import DomainError, InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.territory.models import Commune
+from refurb.transaction import keep_even_if_refused
 
 TOKEN_PREFIX = "rfb_"  # noqa: S105 - a marker, not a secret
 
@@ -76,8 +77,7 @@ def authenticate(email: str, password: str, address: str) -> User:
 
     After too many failures for an e-mail (or from an address) within the window, every attempt
     is refused, right or wrong, with the same message whether the account exists or not. A
-    failure is written in a transaction of its own, so that it counts although the request,
-    refused, is rolled back.
+    failure is kept although the request is refused (`keep_even_if_refused`), so it counts.
     """
     email = (email or "").strip().lower()
     email_key = _digest(email)
@@ -94,12 +94,9 @@ def authenticate(email: str, password: str, address: str) -> User:
         )
     user = user_by_email(email)
     if user is None or not verify_password(user.password_hash, password) or not user.is_active:
-        with db.engine.begin() as connection:
-            connection.execute(
-                insert(LoginFailure).values(
-                    email_key=email_key, address=address, failed_at=utcnow()
-                )
-            )
+        db.session.add(LoginFailure(email_key=email_key, address=address))
+        db.session.flush()
+        keep_even_if_refused()
         raise SignInRefused("invalid_credentials", _("Adresse e-mail ou mot de passe incorrect."))
     db.session.execute(delete(LoginFailure).where(LoginFailure.email_key == email_key))
     user.last_login_at = utcnow()

@@ -115,6 +115,9 @@ class Generator:
         self.recycler = db.session.scalar(
             select(Organisation).where(Organisation.kind == OrganisationKind.RECYCLER)
         )
+        self.coordinator = db.session.scalar(
+            select(User).where(User.email == "coordination@demo.refurb.fr")
+        )
 
     def run(self) -> None:
         today = date.today()
@@ -294,7 +297,7 @@ class Generator:
                 perform(
                     device,
                     Action.DECLARE_LOST,
-                    Context(actor=actor, note="Non restitué par le médiateur"),
+                    Context(actor=self.coordinator, note="Non restitué par le médiateur"),
                 )
         elif future < 0.9:
             with step(rng.randint(3, 60)):

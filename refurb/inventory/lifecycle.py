@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
@@ -265,6 +266,46 @@ GUARDS = {
 }
 
 
+def _holder_refusal(device: Device, context: Context) -> Refusal | None:
+    """Who holds the device decides who moves it: a device in a loan moves only through that
+    loan (whose service checks its association), a device in service at a site only by the
+    coordinator or that site's maintainers."""
+    if context.via != Via.LOAN and device.state in (S.RESERVED, S.ON_LOAN):
+        from refurb.loans.enums import LoanStatus
+        from refurb.loans.models import Loan  # the loans build on the inventory, not the reverse
+
+        loan = db.session.scalar(
+            select(Loan.reference).where(
+                Loan.device_id == device.id,
+                Loan.status.in_([LoanStatus.RESERVED, LoanStatus.ACTIVE]),
+            )
+        )
+        if loan is not None:
+            return Refusal(
+                "held_by_loan",
+                _(
+                    "Cet appareil est tenu par le prêt %(loan)s : il ne change d'état que depuis "
+                    "la fiche de ce prêt, par l'association qui prête.",
+                    loan=loan,
+                ),
+                details={"loan": loan},
+            )
+    actor = context.actor
+    site_maintainer = actor is None or actor.has_role(
+        Role.MAINTAINER, organisation_id=device.holder_organisation_id
+    )
+    if device.state == S.DEPLOYED and not site_maintainer:
+        return Refusal(
+            "site_maintainers_only",
+            _(
+                "Cet appareil est en service dans un lieu : seuls la coordination et les "
+                "mainteneurs de ce lieu peuvent le retirer ou le déclarer perdu."
+            ),
+            status=403,
+        )
+    return None
+
+
 def _role_refusal(transition: Transition) -> Refusal:
     return Refusal(
         "role_not_allowed",
@@ -301,6 +342,9 @@ def refusal(
                 "recycling_batch_required",
                 _("Le recyclage se fait en ajoutant l'appareil à un lot remis à un recycleur."),
             )
+    held = _holder_refusal(device, context)
+    if held is not None:
+        return held
     guard = GUARDS.get(action)
     if guard is None or (not check_inputs and action in INPUT_GUARDS):
         return None

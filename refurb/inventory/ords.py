@@ -1,6 +1,5 @@
 """Export of repairs to the Open Repair Data Standard (ORDS 0.3) CSV columns."""
 
-import csv
 import io
 import re
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from refurb.auth.models import Organisation
 from refurb.extensions import db
 from refurb.inventory.enums import Category
 from refurb.inventory.models import Device, Repair
+from refurb.spreadsheets import SafeWriter
 
 COLUMNS = (
     "id",
@@ -54,7 +54,7 @@ def scrub(text: str) -> str:
 def export_ords() -> Iterator[str]:
     provider = current_app.config.get("ORDS_DATA_PROVIDER", "Gers Numérique")
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(COLUMNS)
     statement = (
         select(Repair, Device, Organisation.name)

@@ -1,6 +1,5 @@
 """Finding devices: the filtered, sorted list and its CSV export (aggregates in SQL, no N+1)."""
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -14,6 +13,7 @@ from refurb.inventory import tags
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.models import Collection, Device, Donor
 from refurb.inventory.services.intake import normalise_serial
+from refurb.spreadsheets import SafeWriter
 
 SORTS = {
     "recent": (Device.created_at.desc(), Device.id.desc()),
@@ -175,7 +175,7 @@ EXPORT_COLUMNS = (
 def export_csv(filters: DeviceFilters) -> Iterator[str]:
     """The whole filtered list as CSV, streamed in chunks (personal data never included)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(EXPORT_COLUMNS)
     statement = _rows(filters).execution_options(yield_per=2000)
     for count, (device, reference, donor) in enumerate(db.session.execute(statement), start=1):

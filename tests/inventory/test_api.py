@@ -230,11 +230,20 @@ def test_roles_in_the_api(client, api_token, make_device):
     assert client.get("/api/v1/devices", headers=headers).status_code == 403
     lender_headers, _lender = api_token(Role.LENDER)
     tag = make_device(State.RECEIVED).tag
-    assert client.get(f"/api/v1/devices/{tag}", headers=lender_headers).status_code == 200
+    # Lenders see devices through their loans, as on the pages: not the device API.
+    assert client.get(f"/api/v1/devices/{tag}", headers=lender_headers).status_code == 403
+    assert client.get(f"/api/v1/devices/{tag}/events", headers=lender_headers).status_code == 403
     refused = client.post(
         f"/api/v1/devices/{tag}/transitions",
         json={"action": "start_diagnosis", "version": 2},
         headers=lender_headers,
+    )
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden"
+    maintainer_headers, _maintainer = api_token(Role.MAINTAINER)
+    refused = client.post(
+        f"/api/v1/devices/{tag}/transitions",
+        json={"action": "start_diagnosis", "version": 2},
+        headers=maintainer_headers,
     )
     assert refused.status_code == 403 and refused.json["error"]["code"] == "role_not_allowed"
 

@@ -8,6 +8,7 @@ from refurb.auth.models import User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
+from refurb.inventory.models import Device
 from refurb.loans.models import Household, Loan
 from refurb.loans.services.households import add_request
 from tests.conftest import sign_in
@@ -147,7 +148,9 @@ def test_the_whole_loan_by_api(client, lender, make_device, in_app):
         item["reference"]
         for item in client.get("/api/v1/loans?status=returned", headers=headers).json["items"]
     ] == [loan["reference"]]
-    assert client.get(f"/api/v1/devices/{device.tag}", headers=headers).json["state"] == "diagnosis"
+    assert client.get(f"/api/v1/devices/{device.tag}", headers=headers).status_code == 403
+    with in_app() as session:
+        assert session.get(Device, device.id).state == State.DIAGNOSIS
 
 
 def test_a_lender_scans_a_ready_device_and_reserves_it_for_a_household(

@@ -109,10 +109,11 @@ def test_the_purge_anonymises_after_24_months_only(session_as, lender, make_hous
             (old, devices[0], 760),
             (recent, devices[1], 600),
         ):
-            loan = active_loan(session, actor, household_id, device_id, today - timedelta(days=900))
+            loan = active_loan(session, actor, household_id, device_id, today)
+            loan.start_on = today - timedelta(days=900)  # history set up, not handed over today
             lending.take_back(actor, loan, loan.version, "Bon état", [])
             loan.ended_on = today - timedelta(days=ended_days)
-        active_loan(session, actor, busy, devices[2], today - timedelta(days=900))
+        active_loan(session, actor, busy, devices[2], today).start_on = today - timedelta(days=900)
         session.commit()
         assert privacy.purge(today) == 1
         session.commit()

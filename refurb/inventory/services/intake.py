@@ -6,13 +6,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb import uploads
+from refurb.auth.models import Organisation
+from refurb.bounds import check_fields
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, DonorKind
 from refurb.inventory.models import Collection, Device, Donor, IssuedTag, Partnership
+from refurb.lookups import get_or_none
 from refurb.numbering import next_reference
+from refurb.territory.models import Commune
 
 DEVICE_FIELDS = (
     "category",
@@ -27,11 +31,34 @@ DEVICE_FIELDS = (
 )
 
 
-def create_donor(actor, name: str, kind: DonorKind, **fields) -> Donor:
-    if not name.strip():
+def _check_donor(fields: dict) -> None:
+    if "name" in fields and not fields["name"].strip():
         raise InvalidInput(
             "name_required", _("Le nom du donateur est obligatoire."), details={"name": "required"}
         )
+    check_fields(Donor, fields)
+    _check_references(fields, organisation_id=Organisation, commune_code=Commune)
+
+
+def _check_references(fields: dict, **models) -> None:
+    """Refuse ids of records that do not exist (a 400 naming the field, not a database error)."""
+    for name, model in models.items():
+        value = fields.get(name)
+        if value in (None, ""):
+            continue
+        found = get_or_none(model, value) if isinstance(value, int) else None
+        if found is None and isinstance(value, str):
+            found = db.session.get(model, value)
+        if found is None:
+            raise InvalidInput(
+                "unknown_reference",
+                _("Valeur inconnue : choisissez-la dans la liste."),
+                details={name: "unknown"},
+            )
+
+
+def create_donor(actor, name: str, kind: DonorKind, **fields) -> Donor:
+    _check_donor({"name": name, **fields})
     donor = Donor(name=name.strip(), kind=kind, **fields)
     db.session.add(donor)
     db.session.flush()
@@ -41,6 +68,7 @@ def create_donor(actor, name: str, kind: DonorKind, **fields) -> Donor:
 
 def update_donor(donor: Donor, actor, version, **fields) -> None:
     check_version(donor, version)
+    _check_donor(fields)
     for key, value in fields.items():
         setattr(donor, key, value)
     record("donor", donor.id, "donor.updated", actor=actor, details={"changed": sorted(fields)})
@@ -96,12 +124,8 @@ def create_collection(
     workshop_id: int | None = None,
     notes: str = "",
 ) -> Collection:
-    if collected_on > date.today():
-        raise InvalidInput(
-            "date_in_future",
-            _("La date de collecte est dans le futur."),
-            details={"collected_on": "future"},
-        )
+    check_fields(Collection, {"collected_on": collected_on, "place": place, "notes": notes})
+    _check_references({"workshop_id": workshop_id}, workshop_id=Organisation)
     collection = Collection(
         reference=next_reference("COL", on=collected_on),
         donor=donor,
@@ -158,24 +182,11 @@ def normalise_serial(serial: str | None) -> str | None:
 
 
 def check_device_fields(fields: dict) -> None:
-    """Refuse implausible values in device fields (year, weight, unknown collection)."""
-    year = fields.get("year_of_manufacture")
-    if year is not None and not (1980 <= year <= date.today().year):
-        raise InvalidInput(
-            "year_out_of_range",
-            _("Année de fabrication invraisemblable."),
-            details={"year_of_manufacture": "out_of_range"},
-        )
-    weight = fields.get("weight_kg")
-    if weight is not None and not (0 < weight <= 100):
-        raise InvalidInput(
-            "weight_out_of_range",
-            _("Le poids doit être compris entre 0 et 100 kg."),
-            details={"weight_kg": "out_of_range"},
-        )
+    """Refuse implausible values in device fields (bounds.py) and an unknown collection."""
+    check_fields(Device, fields)
     if (
         fields.get("collection_id") is not None
-        and db.session.get(Collection, fields["collection_id"]) is None
+        and get_or_none(Collection, fields["collection_id"]) is None
     ):
         raise InvalidInput(
             "unknown_collection", _("Collecte inconnue."), details={"collection_id": "unknown"}

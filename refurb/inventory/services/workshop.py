@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from refurb.auth.roles import Role
+from refurb.bounds import check_fields
 from refurb.db_types import utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -134,6 +135,7 @@ def add_medium(
 ) -> StorageMedium:
     ensure_open(device)
     serial = serial.strip()
+    check_fields(StorageMedium, {"serial": serial, "model": model, "size_gb": size_gb})
     if serial and any(m.serial == serial for m in device.active_media):
         raise InvalidInput(
             "medium_exists",
@@ -191,6 +193,7 @@ def record_erasure(
             _("Ce support n'est pas dans cet appareil."),
             details={"medium_id": "elsewhere"},
         )
+    check_fields(Erasure, {"tool": tool, "verification_note": verification_note})
     if not tool.strip():
         raise InvalidInput(
             "tool_required",
@@ -259,12 +262,15 @@ def record_repair(
         )
     if status != RepairStatus.END_OF_LIFE:
         barrier = None
-    if minutes_spent is not None and not (0 <= minutes_spent <= 24 * 60):
-        raise InvalidInput(
-            "minutes_out_of_range",
-            _("Temps passé invraisemblable."),
-            details={"minutes_spent": "out_of_range"},
-        )
+    check_fields(
+        Repair,
+        {
+            "problem": problem,
+            "parts_used": parts_used,
+            "notes": notes,
+            "minutes_spent": minutes_spent,
+        },
+    )
     workshops = sorted(actor.organisation_ids(Role.TECHNICIAN)) if actor is not None else []
     repair = Repair(
         device_id=device.id,

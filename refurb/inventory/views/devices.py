@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation, User
-from refurb.auth.roles import OrganisationKind, Role
+from refurb.auth.roles import OrganisationKind
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory import lifecycle, readiness, search
@@ -181,7 +181,7 @@ def _device_page(device, edit_form=None, status=200):
 
 
 @bp.route("/appareils/<tag>")
-@allow(*WORKSHOP, Role.MAINTAINER)
+@allow(*lifecycle.FIELD)
 def device(tag):
     return _device_page(device_by_tag(tag))
 
@@ -214,7 +214,7 @@ def edit_device(tag):
 
 
 @bp.route("/appareils/<tag>/actions/<action>", methods=["POST"])
-@allow(*WORKSHOP, *lifecycle.FIELD)
+@allow(*lifecycle.FIELD)
 def transition(tag, action):
     device = device_by_tag(tag)
     try:

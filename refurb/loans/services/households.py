@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
+from refurb.bounds import check_fields
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -23,22 +24,13 @@ def _check_household_fields(fields: dict) -> None:
         raise InvalidInput(
             "unknown_commune", _("Commune inconnue dans le Gers."), details={"commune": "unknown"}
         )
-    if "size" in fields and not 1 <= fields["size"] <= 20:
-        raise InvalidInput(
-            "size_out_of_range",
-            _("Taille du foyer entre 1 et 20 personnes."),
-            details={"size": "out_of_range"},
-        )
     if fields.get("criterion") == Criterion.OTHER and not fields.get("criterion_note", "").strip():
         raise InvalidInput(
             "criterion_note_required",
             _("Précisez le critère d'éligibilité (sans joindre de justificatif)."),
             details={"criterion_note": "required"},
         )
-    if fields.get("verified_on") and fields["verified_on"] > date.today():
-        raise InvalidInput(
-            "date_in_future", _("La date est dans le futur."), details={"verified_on": "future"}
-        )
+    check_fields(Household, fields)
     if any(
         fields.get(k) for k in ("contact_name", "contact_phone", "contact_email")
     ) and not fields.get("consent_on"):
@@ -49,8 +41,8 @@ def _check_household_fields(fields: dict) -> None:
         )
 
 
-def create_household(actor, organisation: Organisation, **fields) -> Household:
-    if organisation.kind != OrganisationKind.LENDER:
+def create_household(actor, organisation: Organisation | None, **fields) -> Household:
+    if organisation is None or organisation.kind != OrganisationKind.LENDER:
         raise InvalidInput("not_a_lender", _("Seule une association de prêt suit des foyers."))
     require_lender(actor, organisation.id)
     _check_household_fields(fields)

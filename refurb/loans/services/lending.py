@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb import uploads
+from refurb.bounds import check_fields
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -116,9 +117,9 @@ def checkout(
             _("La convention de prêt doit être acceptée par le foyer avant la remise."),
             details={"agreement_accepted": "required"},
         )
-    if deposit_euros < 0:
-        raise InvalidInput("deposit", _("Caution négative."), details={"deposit_euros": "negative"})
     start_on = start_on or date.today()
+    check_fields(Loan, {"deposit_euros": deposit_euros, "start_on": start_on})
+    check_fields(Device, {"accessories": ", ".join(accessories)})
     settings = settings_for(loan.lender_organisation_id)
     perform(
         loan.device,

@@ -1,0 +1,154 @@
+"""What a plausible value is, per field, in one place for forms, API and imports alike.
+
+The services call `check_fields(Model, fields)` before writing: a text longer than its column
+(read from the model, so the column is the one limit), a NUL byte or a lone surrogate, a number
+outside its range or a date outside its window is refused, every bad field at once, each with
+its own French message (`InvalidFields`, shown next to each field on a form, `details` per
+field in the API)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String
+
+from refurb.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+    unit: str = ""
+    low_open: bool = False  # the low bound itself is refused (a weight of 0 kg)
+
+
+# table → field → range. Ranges are wide: they refuse typing mistakes, not rare devices.
+NUMBERS: dict[str, dict[str, Range]] = {
+    "devices": {
+        "year_of_manufacture": Range(1980, 2100),  # and not after this year, see below
+        "weight_kg": Range(0, 100, "kg", low_open=True),
+        "ram_gb": Range(0, 4096, "Go", low_open=True),
+        "screen_inches": Range(1, 120, "pouces"),
+        "battery_design_wh": Range(0, 500, "Wh", low_open=True),
+        "battery_full_wh": Range(0, 500, "Wh"),
+    },
+    "storage_media": {"size_gb": Range(0, 1_000_000, "Go", low_open=True)},
+    "households": {"size": Range(1, 20, "personnes")},
+    "loans": {"deposit_euros": Range(0, 10_000, "€")},
+    "repairs": {"minutes_spent": Range(0, 24 * 60, "min")},
+    "recycling_batches": {"total_weight_kg": Range(0, 100_000, "kg", low_open=True)},
+}
+
+# Dates that record what already happened: not in the future, not before the programme's
+# oldest plausible records.
+PAST_DATES = {"verified_on", "consent_on", "collected_on", "signed_on", "handed_over_on"}
+EARLIEST = date(2000, 1, 1)
+# Free text with no column length (notes, descriptions): a page of text at most.
+TEXT_MAX = 5000
+# A handover is recorded the day it happens: at most this far from today.
+HANDOVER_WINDOW = timedelta(days=366)
+
+FIELD_LABELS = {
+    "year_of_manufacture": _l("L'année de fabrication"),
+    "weight_kg": _l("Le poids"),
+    "ram_gb": _l("La mémoire vive"),
+    "screen_inches": _l("La taille d'écran"),
+    "battery_design_wh": _l("La capacité d'origine de la batterie"),
+    "battery_full_wh": _l("La capacité actuelle de la batterie"),
+    "size_gb": _l("La capacité"),
+    "size": _l("Le nombre de personnes"),
+    "deposit_euros": _l("La caution"),
+    "minutes_spent": _l("Le temps passé"),
+    "total_weight_kg": _l("Le poids total"),
+}
+
+
+class InvalidFields(InvalidInput):
+    """Several fields refused at once: `messages` gives each field its own sentence."""
+
+    def __init__(self, messages: dict[str, str]):
+        first = next(iter(messages.values()))
+        super().__init__("invalid_fields", first, details=dict(messages))
+        self.messages = messages
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _text_problem(value: str, length: int | None) -> str | None:
+    if "\x00" in value:
+        return _("Ce texte contient un caractère invisible interdit (octet nul).")
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        return _("Ce texte contient un caractère illisible : retapez-le.")
+    if length is not None and len(value) > length:
+        return _(
+            "%(n)d caractères au plus (vous en avez saisi %(typed)d).", n=length, typed=len(value)
+        )
+    return None
+
+
+def _number_problem(table: str, name: str, value) -> str | None:
+    bound = NUMBERS.get(table, {}).get(name)
+    if bound is None:
+        return None
+    high = bound.high
+    if name == "year_of_manufacture":
+        high = date.today().year
+    too_low = value <= bound.low if bound.low_open else value < bound.low
+    if too_low or value > high:
+        values = {
+            "field": FIELD_LABELS.get(name, name),
+            "low": _number(bound.low),
+            "high": _number(high),
+            "unit": bound.unit,
+        }
+        if bound.low_open:
+            message = _("%(field)s doit dépasser %(low)s, sans aller au-delà de %(high)s %(unit)s.")
+        else:
+            message = _("%(field)s doit se situer entre %(low)s et %(high)s %(unit)s.")
+        return (message % values).replace(" .", ".")
+    return None
+
+
+def _date_problem(name: str, value: date) -> str | None:
+    today = date.today()
+    if name in PAST_DATES:
+        if value > today:
+            return _("La date est dans le futur.")
+        if value < EARLIEST:
+            return _("La date est trop ancienne (avant le %(d)s).", d=EARLIEST.strftime("%d/%m/%Y"))
+    if name == "start_on" and abs(value - today) > HANDOVER_WINDOW:
+        return _("La remise se date du jour où elle a lieu (à un an près au plus).")
+    return None
+
+
+def check_fields(model, fields: dict) -> None:
+    """Refuse, all at once, the values of `fields` that `model`'s record cannot plausibly hold."""
+    table = model.__table__
+    problems: dict[str, str] = {}
+    for name, value in fields.items():
+        problem = None
+        if isinstance(value, str):
+            column = table.columns.get(name)
+            length = None
+            if column is not None and isinstance(column.type, String):
+                length = column.type.length or TEXT_MAX
+            problem = _text_problem(value, length)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int | float):
+            problem = _number_problem(table.name, name, value)
+        elif isinstance(value, date):
+            problem = _date_problem(name, value)
+        if problem:
+            problems[name] = problem
+    design, full = fields.get("battery_design_wh"), fields.get("battery_full_wh")
+    if design and full and full > design * 1.2 and "battery_full_wh" not in problems:
+        problems["battery_full_wh"] = _(
+            "La capacité actuelle dépasse nettement la capacité d'origine : vérifiez les deux."
+        )
+    if problems:
+        raise InvalidFields(problems)
