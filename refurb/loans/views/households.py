@@ -180,6 +180,8 @@ def export_household(household_id):
 @allow(*LENDER)
 def erase_household(household_id):
     household = household_for(current_user, household_id)
+    if not privacy.can_see_identity(current_user, household):
+        abort(403)
     if not LoanActionForm(prefix="c").validate_on_submit():
         abort(400)
     with refusal_shown() as outcome:

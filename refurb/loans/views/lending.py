@@ -3,7 +3,7 @@ workflow allows, the agreement and receipts, the signed agreement."""
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -191,9 +191,11 @@ def return_receipt_pdf(loan_id):
 @allow(*LENDER)
 def signed_agreement(loan_id):
     loan = loan_for(current_user, loan_id)
+    # The signed agreement carries the household's name and signature: identity rules.
+    if not privacy.can_see_identity(current_user, loan.household):
+        abort(403)
     if request.method == "GET":
-        # The signed agreement carries the household's name and signature: identity rules.
-        privacy.require_identity(current_user, loan.household)
+        privacy.identity_for(current_user, loan.household)  # the display is logged
         if not loan.signed_agreement_path:
             raise NotFound("not_found", _("Aucune convention signée n'est jointe à ce prêt."))
         return uploads.send(

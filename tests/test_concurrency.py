@@ -1,0 +1,146 @@
+"""Simultaneous requests on both databases: every answer is a success or the 409 of a refused or
+stale request, never a 500, and the final state is consistent (one winner per record)."""
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+from sqlalchemy import func, select
+
+from refurb.auth.roles import Role
+from refurb.history.models import Event
+from refurb.inventory.enums import State
+from refurb.inventory.models import Device
+from refurb.loans.enums import LoanStatus
+from refurb.loans.models import Loan
+
+THREADS = 8
+
+
+def together(app, calls):
+    """Run the calls at the same moment, each with its own client; their answers, in order."""
+    start = Barrier(len(calls))
+
+    def run(call):
+        client = app.test_client()
+        start.wait()
+        answer = call(client)
+        return answer.status_code, answer.json
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def household(client, headers, organisation_id):
+    return client.post(
+        "/api/v1/households",
+        headers=headers,
+        json={
+            "lender_organisation_id": organisation_id,
+            "commune_code": "32013",
+            "size": 2,
+            "criterion": "rsa",
+            "verified_on": "2026-10-01",
+        },
+    ).json["id"]
+
+
+def test_reserving_different_devices_at_once_all_succeed(
+    app, client, api_token, lender_org, make_device, in_app
+):
+    headers, _user = api_token(Role.LENDER, lender_org)
+    devices = [make_device(State.READY).tag for _ in range(THREADS)]
+    households = [household(client, headers, lender_org.id) for _ in range(THREADS)]
+    answers = together(
+        app,
+        [
+            lambda c, tag=tag, h=h: c.post(
+                "/api/v1/loans", json={"household_id": h, "tag": tag}, headers=headers
+            )
+            for tag, h in zip(devices, households, strict=True)
+        ],
+    )
+    assert [status for status, _body in answers] == [201] * THREADS
+    references = {body["reference"] for _status, body in answers}
+    assert len(references) == THREADS  # the numbering gave each loan its own reference
+    with in_app() as session:
+        states = session.scalars(select(Device.state).where(Device.tag.in_(devices))).all()
+        assert set(states) == {State.RESERVED}
+
+
+def test_one_device_reserved_by_many_at_once_has_one_loan(
+    app, client, api_token, lender_org, make_device, in_app
+):
+    headers, _user = api_token(Role.LENDER, lender_org)
+    tag = make_device(State.READY).tag
+    households = [household(client, headers, lender_org.id) for _ in range(THREADS)]
+    answers = together(
+        app,
+        [
+            lambda c, h=h: c.post(
+                "/api/v1/loans", json={"household_id": h, "tag": tag}, headers=headers
+            )
+            for h in households
+        ],
+    )
+    statuses = sorted(status for status, _body in answers)
+    assert statuses == [201] + [409] * (THREADS - 1), answers
+    with in_app() as session:
+        assert session.scalar(select(func.count()).select_from(Loan)) == 1
+        device = session.scalar(select(Device).where(Device.tag == tag))
+        assert device.state == State.RESERVED
+
+
+def test_simultaneous_edits_one_wins_the_others_are_told(app, api_token, make_device, in_app):
+    headers, _user = api_token(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    client = app.test_client()
+    version = client.get(f"/api/v1/devices/{device.tag}", headers=headers).json["version"]
+    answers = together(
+        app,
+        [
+            lambda c, n=n: c.patch(
+                f"/api/v1/devices/{device.tag}",
+                json={"version": version, "notes": f"édition {n}"},
+                headers=headers,
+            )
+            for n in range(THREADS)
+        ],
+    )
+    statuses = sorted(status for status, _body in answers)
+    assert statuses == [200] + [409] * (THREADS - 1), answers
+    assert {body["error"]["code"] for status, body in answers if status == 409} == {"stale_version"}
+    with in_app() as session:
+        edits = session.scalar(
+            select(func.count())
+            .select_from(Event)
+            .where(Event.action == "device.edited", Event.subject_id == device.id)
+        )
+        assert edits == 1
+
+
+def test_simultaneous_handovers_of_one_loan(
+    app, client, api_token, lender_org, make_device, in_app
+):
+    headers, _user = api_token(Role.LENDER, lender_org)
+    tag = make_device(State.READY).tag
+    loan = client.post(
+        "/api/v1/loans",
+        json={"household_id": household(client, headers, lender_org.id), "tag": tag},
+        headers=headers,
+    ).json
+    answers = together(
+        app,
+        [
+            lambda c: c.post(
+                f"/api/v1/loans/{loan['id']}/checkout",
+                json={"version": loan["version"], "agreement_accepted": True},
+                headers=headers,
+            )
+        ]
+        * THREADS,
+    )
+    statuses = sorted(status for status, _body in answers)
+    assert statuses == [200] + [409] * (THREADS - 1), answers
+    with in_app() as session:
+        assert session.get(Loan, loan["id"]).status == LoanStatus.ACTIVE
+        assert session.scalar(select(Device.state).where(Device.tag == tag)) == State.ON_LOAN
