@@ -39,6 +39,7 @@ def _import_models() -> None:
     import refurb.history.models  # noqa: F401
     import refurb.inventory.models  # noqa: F401
     import refurb.loans.models  # noqa: F401
+    import refurb.maintenance.models  # noqa: F401
     import refurb.numbering  # noqa: F401
     import refurb.territory.models  # noqa: F401
 
@@ -68,9 +69,10 @@ def _init_extensions(app: Flask) -> None:
     from refurb.auth.api import blp as auth_api
     from refurb.inventory.api import blp as inventory_api
     from refurb.loans.api import blp as loans_api
+    from refurb.maintenance.api import blp as maintenance_api
     from refurb.territory.api import blp as territory_api
 
-    init_api(app, [auth_api, territory_api, inventory_api, loans_api])
+    init_api(app, [auth_api, territory_api, inventory_api, loans_api, maintenance_api])
     # After the API's token loader, so that API requests are judged by their token.
     app.before_request(enforce_access)
 
@@ -104,8 +106,17 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.inventory.views import bp as inventory_bp
     from refurb.loans.views import bp as loans_bp
     from refurb.main import bp as main_bp
+    from refurb.maintenance.views import bp as maintenance_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, history_bp, inventory_bp, loans_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        history_bp,
+        inventory_bp,
+        loans_bp,
+        maintenance_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

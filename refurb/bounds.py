@@ -39,11 +39,20 @@ NUMBERS: dict[str, dict[str, Range]] = {
     "loans": {"deposit_euros": Range(0, 10_000, "€")},
     "repairs": {"minutes_spent": Range(0, 24 * 60, "min")},
     "recycling_batches": {"total_weight_kg": Range(0, 100_000, "kg", low_open=True)},
+    "visits": {"minutes_spent": Range(0, 24 * 60, "min", low_open=True)},
+    "sites": {"weekly_attendance": Range(0, 100_000, "personnes")},
 }
 
 # Dates that record what already happened: not in the future, not before the programme's
 # oldest plausible records.
-PAST_DATES = {"verified_on", "consent_on", "collected_on", "signed_on", "handed_over_on"}
+PAST_DATES = {
+    "verified_on",
+    "consent_on",
+    "collected_on",
+    "signed_on",
+    "handed_over_on",
+    "attendance_assessed_on",
+}
 EARLIEST = date(2000, 1, 1)
 # Free text with no column length (notes, descriptions): a page of text at most.
 TEXT_MAX = 5000
@@ -62,6 +71,7 @@ FIELD_LABELS = {
     "deposit_euros": _l("La caution"),
     "minutes_spent": _l("Le temps passé"),
     "total_weight_kg": _l("Le poids total"),
+    "weekly_attendance": _l("La fréquentation"),
 }
 
 

@@ -20,8 +20,11 @@ from refurb.web import public_url_for
 
 def init_database() -> int:
     """Bring the database to the latest schema and load the reference data."""
+    from refurb.maintenance.protocol import seed_plans
+
     upgrade(directory=current_app.extensions["migrate"].directory)
     count = load_communes()
+    seed_plans()  # the departmental maintenance protocol (monthly and quarterly plans)
     db.session.commit()
     return count
 

@@ -20,6 +20,9 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
     "PASSWORD_LINK_HOURS": 72,
     "PERSONAL_DATA_RETENTION_MONTHS": 24,
+    # Reports from the public on a PC's label, per hour: per client address and per PC.
+    "PUBLIC_REPORTS_PER_ADDRESS_HOUR": 3,
+    "PUBLIC_REPORTS_PER_DEVICE_HOUR": 5,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

@@ -25,6 +25,7 @@ from refurb.inventory.enums import Category, State
 from refurb.inventory.services import intake
 from refurb.loans.enums import Criterion
 from refurb.loans.services.households import create_household
+from refurb.maintenance.protocol import seed_plans
 
 POSTGRES_URL = os.environ.get(
     "REFURB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -102,6 +103,8 @@ def _clean_database(request):
             else:
                 for table in tables:
                     connection.execute(table.delete())
+        seed_plans()  # reference data seeded by `refurb init`, like the communes
+        db.session.commit()
 
 
 @pytest.fixture
@@ -286,3 +289,28 @@ def session_as(in_app):
             yield session, session.get(User, user.id)
 
     return context
+
+
+# --- Maintenance ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_site(in_app):
+    """A site (the departmental plans apply), with its maintainers and host if given."""
+    from refurb.maintenance.enums import SiteKind
+    from refurb.maintenance.services.sites import create_site
+
+    def make(name="Médiathèque d'Auch", kind=SiteKind.MEDIATHEQUE, maintainers=(), host=None):
+        with in_app():
+            site = create_site(
+                None,
+                name=name,
+                kind=kind,
+                commune_code="32013",
+                host_organisation_id=host.id if host else None,
+                maintainer_ids=[m.id for m in maintainers],
+            )
+            db.session.commit()
+            return SimpleNamespace(id=site.id, name=site.name)
+
+    return make

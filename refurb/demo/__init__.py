@@ -60,11 +60,17 @@ def load() -> None:
             demo_email(login), full_name, organisations[organisation], role, None, DEMO_PASSWORD
         )
     db.session.flush()
+    from datetime import timedelta
+
+    from refurb.db_types import utcnow
     from refurb.demo.inventory import load_inventory
     from refurb.demo.loans import load_loans
+    from refurb.demo.maintenance import load_history, load_sites
 
+    load_sites(utcnow() - timedelta(days=560))
     load_inventory()
     load_loans()
+    load_history()
 
 
 def logins_text() -> str:

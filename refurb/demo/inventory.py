@@ -102,11 +102,13 @@ class Generator:
                 )
             )
         )
+        from refurb.maintenance.enums import SiteKind
+        from refurb.maintenance.models import Site
+
         self.sites = list(
-            db.session.scalars(
-                select(Organisation).where(Organisation.kind == OrganisationKind.SITE_HOST)
-            )
+            db.session.scalars(select(Site).where(Site.kind != SiteKind.ROTATION_POOL))
         )
+        self.pool = db.session.scalar(select(Site).where(Site.kind == SiteKind.ROTATION_POOL))
         self.workshops = list(
             db.session.scalars(
                 select(Organisation).where(Organisation.kind == OrganisationKind.WORKSHOP)
@@ -281,17 +283,21 @@ class Generator:
         if future < 0.7 and self.sites:
             site = rng.choice(self.sites)
             with step(rng.randint(3, 30)):
-                perform(device, Action.RESERVE, Context(actor=actor, details={"purpose": "site"}))
+                perform(
+                    device,
+                    Action.RESERVE,
+                    Context(actor=actor, details={"purpose": "site", "site_id": site.id}),
+                )
             with step(rng.randint(1, 10)):
                 perform(
                     device,
                     Action.DEPLOY,
-                    Context(actor=actor, details={"organisation_id": site.id}),
+                    Context(actor=actor, details={"site_id": site.id}),
                 )
-        elif future < 0.715:
+        elif future < 0.715 and self.pool:
             with step(rng.randint(3, 30)):
                 perform(
-                    device, Action.DEPLOY, Context(actor=actor, details={"rotation_pool": True})
+                    device, Action.DEPLOY, Context(actor=actor, details={"site_id": self.pool.id})
                 )
             with step(rng.randint(30, 90)):
                 perform(
@@ -306,12 +312,12 @@ class Generator:
                     Action.GIVE,
                     Context(actor=actor, note="Don à une association d'insertion"),
                 )
-        else:
+        elif self.pool:
             with step(rng.randint(1, 10)):
                 perform(
                     device,
                     Action.RESERVE,
-                    Context(actor=actor, details={"purpose": "rotation_pool"}),
+                    Context(actor=actor, details={"purpose": "site", "site_id": self.pool.id}),
                 )
         return None
 

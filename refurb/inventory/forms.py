@@ -197,16 +197,10 @@ class TransitionForm(FlaskForm):
     )
     purpose = SelectField(
         _l("Réservé pour"),
-        choices=[
-            ("site", _l("un lieu d'accueil")),
-            ("rotation_pool", _l("le parc tournant des médiateurs")),
-        ],
+        choices=[("site", _l("un lieu (ou le parc tournant des médiateurs)"))],
         validators=[Optional()],
     )
-    organisation_id = SelectField(
-        _l("Lieu d'accueil"), coerce=optional_int, validators=[Optional()]
-    )
-    rotation_pool = BooleanField(_l("Parc tournant des médiateurs (pas de lieu fixe)"))
+    site_id = SelectField(_l("Lieu"), coerce=optional_int, validators=[Optional()])
     version = HiddenField()
     submit = SubmitField(_l("Confirmer"))
 

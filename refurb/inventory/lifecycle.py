@@ -126,7 +126,7 @@ TRANSITIONS: dict[Action, Transition] = {
 
 # Actions that start a new refurbishing cycle: the device must be tested and erased again.
 NEW_CYCLE = {Action.RETURN, Action.WITHDRAW}
-RESERVATION_PURPOSES = ("loan", "site", "rotation_pool")
+RESERVATION_PURPOSES = ("loan", "site")  # a site includes the rotation pool (a site too)
 
 
 class Refusal(DomainError):
@@ -201,16 +201,31 @@ def _guard_mark_ready(device: Device, context: Context) -> Refusal | None:
     return None
 
 
+def _site(context: Context):
+    """The active site named by the action (`site_id`), or None."""
+    from refurb.maintenance.models import Site  # maintenance builds on the inventory
+
+    site_id = context.details.get("site_id")
+    site = db.session.get(Site, site_id) if isinstance(site_id, int) and site_id > 0 else None
+    return site if site is not None and site.is_active else None
+
+
 def _guard_reserve(device: Device, context: Context) -> Refusal | None:
     purpose = context.details.get("purpose")
     if purpose not in RESERVATION_PURPOSES:
         return Refusal(
             "purpose_required",
-            _("Précisez pour quoi l'appareil est réservé : un prêt, un lieu ou le parc tournant."),
+            _("Précisez pour qui l'appareil est réservé : un prêt, ou un lieu (ou le parc)."),
         )
     if purpose == "loan" and context.via != Via.LOAN:
         return Refusal(
             "loan_required", _("Une réservation pour un prêt se fait depuis la fiche du prêt.")
+        )
+    if purpose == "site" and _site(context) is None:
+        return Refusal(
+            "site_required",
+            _("Choisissez le lieu pour lequel l'appareil est réservé."),
+            details={"site_id": "required"},
         )
     return None
 
@@ -224,20 +239,11 @@ def _guard_give(device: Device, context: Context) -> Refusal | None:
 
 
 def _guard_deploy(device: Device, context: Context) -> Refusal | None:
-    from refurb.auth.models import Organisation
-    from refurb.auth.roles import OrganisationKind
-
-    if context.details.get("rotation_pool"):
-        return None
-    site_id = context.details.get("organisation_id")
-    site = db.session.get(Organisation, site_id) if site_id else None
-    if site is None or site.kind != OrganisationKind.SITE_HOST:
+    if _site(context) is None:
         return Refusal(
             "site_required",
-            _(
-                "Choisissez le lieu d'accueil où l'appareil est mis en service, "
-                "ou le parc tournant."
-            ),
+            _("Choisissez le lieu où l'appareil est mis en service (ou le parc tournant)."),
+            details={"site_id": "required"},
         )
     return None
 
@@ -291,10 +297,7 @@ def _holder_refusal(device: Device, context: Context) -> Refusal | None:
                 details={"loan": loan},
             )
     actor = context.actor
-    site_maintainer = actor is None or actor.has_role(
-        Role.MAINTAINER, organisation_id=device.holder_organisation_id
-    )
-    if device.state == S.DEPLOYED and not site_maintainer:
+    if device.state == S.DEPLOYED and not _maintains_site(actor, device.site_id):
         return Refusal(
             "site_maintainers_only",
             _(
@@ -304,6 +307,24 @@ def _holder_refusal(device: Device, context: Context) -> Refusal | None:
             status=403,
         )
     return None
+
+
+def _maintains_site(actor, site_id: int | None) -> bool:
+    """The coordinator, or a maintainer assigned to the site (None: a procedure, no person)."""
+    if actor is None or actor.is_admin:
+        return True
+    if site_id is None or not actor.has_role(Role.MAINTAINER):
+        return False
+    from refurb.maintenance.models import site_maintainers
+
+    return (
+        db.session.scalar(
+            select(site_maintainers.c.user_id).where(
+                site_maintainers.c.site_id == site_id, site_maintainers.c.user_id == actor.id
+            )
+        )
+        is not None
+    )
 
 
 def _role_refusal(transition: Transition) -> Refusal:
@@ -377,7 +398,6 @@ def act_on(
     *,
     purpose: str | None = None,
     site_id: int | None = None,
-    rotation_pool: bool = False,
 ) -> None:
     """A person's action on a device, from its page or the API: refused if the device changed
     since the version they saw, then performed like any other (`perform`). A role that may
@@ -388,9 +408,9 @@ def act_on(
     check_version(device, version)
     details: dict = {}
     if action == Action.RESERVE:
-        details["purpose"] = purpose
-    elif action == Action.DEPLOY:
-        details = {"organisation_id": site_id, "rotation_pool": rotation_pool}
+        details = {"purpose": purpose, "site_id": site_id if purpose == "site" else None}
+    elif action == Action.DEPLOY:  # to the site it was reserved for, unless another is named
+        details = {"site_id": site_id or device.site_id}
     perform(device, action, Context(actor=actor, note=note or "", details=details))
 
 
@@ -406,9 +426,13 @@ def perform(device: Device, action: Action, context: Context) -> None:
     device.state_changed_at = now
     if action in NEW_CYCLE:
         device.cycle_started_at = now
-    if action == Action.DEPLOY:
-        device.holder_organisation_id = context.details.get("organisation_id")
-    elif action in (Action.WITHDRAW, Action.RECYCLE, Action.GIVE, Action.DISMANTLE):
+    site = _site(context) if action in (Action.RESERVE, Action.DEPLOY) else None
+    if transition.target in (S.RESERVED, S.DEPLOYED):
+        # Reserved for a site, or in service there: the site (its host holds the device).
+        device.site_id = site.id if site is not None else None
+        device.holder_organisation_id = site.host_organisation_id if site is not None else None
+    else:
+        device.site_id = None
         device.holder_organisation_id = None
     record(
         "device",

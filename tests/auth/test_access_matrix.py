@@ -15,10 +15,14 @@ from sqlalchemy import select
 from refurb.auth.models import Membership, Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.extensions import db
-from refurb.inventory.enums import State
+from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
+from refurb.inventory.services import intake
 from refurb.loans.models import Household, Reminder
 from refurb.loans.services import lending
+from refurb.maintenance.enums import IncidentCategory, IncidentImpact, IncidentSource, SiteKind
+from refurb.maintenance.models import Plan
+from refurb.maintenance.services import incidents, sites, visits
 from tests.conftest import sign_in
 
 T, M, L, A, S, V = (
@@ -33,6 +37,7 @@ PUBLIC, ANY = "public", "signed in"
 FOREIGN = "another association's record: 404 for lenders"
 MEMBERS = "the organisation's members (and the coordinator)"
 IDENTITY = "household identity: the owning lenders only, not the coordinator"
+OTHER_SITE = "another site's record: 404 for maintainers and site staff not attached to it"
 
 # endpoint → who may use it (a set of roles, ANY or PUBLIC), and what the URL's record means.
 MATRIX: dict[str, tuple] = {
@@ -109,6 +114,37 @@ MATRIX: dict[str, tuple] = {
     "loans.return_receipt_pdf": ({L}, FOREIGN),
     "loans.signed_agreement": ({L}, FOREIGN, IDENTITY),
     "loans.settings": ({L},),
+    "maintenance.sites": ({M, S},),
+    "maintenance.new_site": ({A},),
+    "maintenance.edit_site": ({A},),
+    "maintenance.site": ({M, S}, OTHER_SITE),
+    "maintenance.report_incident": ({M, S}, OTHER_SITE),
+    "maintenance.round_page": ({M},),
+    "maintenance.renew_calendar": ({M},),
+    "maintenance.round_feed": (PUBLIC,),
+    "maintenance.start_visit": ({M}, OTHER_SITE),
+    "maintenance.visit": ({M}, OTHER_SITE),
+    "maintenance.visit_device": ({M}, OTHER_SITE),
+    "maintenance.complete_visit": ({M}, OTHER_SITE),
+    "maintenance.cancel_visit": ({M}, OTHER_SITE),
+    "maintenance.incidents": ({M, S},),
+    "maintenance.incident": ({M, S}, OTHER_SITE),
+    "maintenance.incident_step": ({M}, OTHER_SITE),
+    "maintenance.public_report": (PUBLIC,),
+    "maintenance.overview": ({A, V},),
+    "maintenance.plan": ({A},),
+    "api_maintenance.list_sites": ({M, S},),
+    "api_maintenance.create_site": ({A},),
+    "api_maintenance.get_site": ({M, S}, OTHER_SITE),
+    "api_maintenance.list_plans": ({M, S, V},),
+    "api_maintenance.record_visit": ({M}, OTHER_SITE),
+    "api_maintenance.list_dues": ({M},),
+    "api_maintenance.create_incident": ({M, S},),
+    "api_maintenance.list_incidents": ({M, S},),
+    "api_maintenance.acknowledge": ({M}, OTHER_SITE),
+    "api_maintenance.resolve": ({M}, OTHER_SITE),
+    "api_maintenance.reject": ({M}, OTHER_SITE),
+    "api_maintenance.availability": ({M, S}, OTHER_SITE),
     "api-docs.openapi_json": (PUBLIC,),
     "api_auth.create_token": (PUBLIC,),
     "api_auth.revoke_token": (ANY,),
@@ -152,7 +188,15 @@ BODIES = {
     "api_loans.take_back": {"version": 1, "condition": "Bon état"},
     "api_loans.renew": {"version": 1},
     "api_loans.convert_to_gift": {"version": 1},
+    "api_maintenance.acknowledge": {"version": 1},
+    "api_maintenance.resolve": {"version": 1, "note": "fait"},
+    "api_maintenance.reject": {"version": 1, "note": "doublon"},
+    "api_maintenance.record_visit": {"plan_id": 1, "minutes_spent": 30, "results": []},
 }
+
+
+# Required query arguments, so that the access rule is what answers.
+QUERIES = {"api_maintenance.availability": "?from=2026-01-01&to=2026-01-31"}
 
 
 def routes(app):
@@ -177,6 +221,7 @@ def foreign(in_app, create_organisation, create_user, make_household, make_devic
     household = make_household(owner)
     device = make_device(State.READY)
     victim = create_user(T)
+    site_maintainer = create_user(M)
     with in_app() as session:
         actor = session.get(User, owner_lender.id)
         loan = lending.reserve(
@@ -186,6 +231,22 @@ def foreign(in_app, create_organisation, create_user, make_household, make_devic
         session.add(reminder)
         session.commit()
         membership = session.scalar(select(Membership).where(Membership.user_id == victim.id))
+        site = sites.create_site(
+            None,
+            name="Médiathèque d'ailleurs",
+            kind=SiteKind.MEDIATHEQUE,
+            commune_code="32013",
+            maintainer_ids=[site_maintainer.id],
+        )
+        pc = intake.receive_device(None, category=Category.DESKTOP)
+        pc.state, pc.site_id = State.DEPLOYED, site.id
+        session.flush()
+        incident = incidents.report(
+            None, pc, IncidentCategory.NETWORK, IncidentImpact.BLOCKING, "", IncidentSource.PUBLIC
+        )
+        plan = session.scalars(select(Plan)).first()
+        visit = visits.start_visit(session.get(User, site_maintainer.id), site, plan)
+        session.commit()
         return {
             "tag": device.tag,
             "household_id": household.id,
@@ -201,6 +262,10 @@ def foreign(in_app, create_organisation, create_user, make_household, make_devic
             "collection_id": 1,
             "partnership_id": 1,
             "batch_id": 1,
+            "site_id": site.id,
+            "incident_id": incident.id,
+            "visit_id": visit.id,
+            "plan_id": plan.id,
             "action": "renew",
             "code": "fr",
             "token": "inconnu",
@@ -235,6 +300,8 @@ def expected_refusal(entry, role, is_api) -> int | None:
         return 403
     if FOREIGN in meanings and role == L:
         return 404
+    if OTHER_SITE in meanings and role in (M, S):
+        return 404
     return None
 
 
@@ -254,7 +321,7 @@ def test_every_route_answers_each_role_as_declared(app, create_user, foreign, ro
         if rule.endpoint in {"auth.logout", "api_auth.revoke_token"}:
             continue  # would end the session or token the other routes are tried with
         is_api = rule.rule.startswith("/api/")
-        url = url_for_rule(rule, foreign)
+        url = url_for_rule(rule, foreign) + QUERIES.get(rule.endpoint, "")
         body = BODIES.get(rule.endpoint) if method == "POST" and is_api else None
         answer = client.open(url, method=method, headers=headers if is_api else {}, json=body)
         answer.close()  # a streamed answer (CSV) ends its request here, as a server would

@@ -29,6 +29,7 @@ from refurb.inventory.lifecycle import (
 )
 from refurb.inventory.models import Device
 from refurb.inventory.services import workshop
+from refurb.maintenance.enums import SiteKind
 from tests.inventory.conftest import make_ready_able, passing_results
 
 
@@ -40,9 +41,9 @@ def context_for(action: Action, actor, site_id=None) -> Context:
     details = {}
     note = ""
     if action == Action.RESERVE:
-        details = {"purpose": "site"}
+        details = {"purpose": "site", "site_id": site_id}
     if action == Action.DEPLOY:
-        details = {"organisation_id": site_id}
+        details = {"site_id": site_id}
     if action == Action.GIVE:
         via, note = Via.LOAN, "converti en don"
     if action == Action.DECLARE_LOST:
@@ -59,8 +60,8 @@ def event_count(device_id: int) -> int:
 
 
 @pytest.fixture
-def site(create_organisation):
-    return create_organisation("Médiathèque d'Auch", OrganisationKind.SITE_HOST)
+def site(make_site):
+    return make_site()
 
 
 @pytest.fixture
@@ -196,10 +197,10 @@ def test_back_from_a_site_the_device_must_be_tested_and_erased_again(
         device = db.session.get(Device, made.id)
         make_ready_able(device, actor)
         perform(device, Action.MARK_READY, Context(actor=actor))
-        perform(device, Action.DEPLOY, Context(actor=actor, details={"organisation_id": site.id}))
-        assert device.holder_organisation_id == site.id
+        perform(device, Action.DEPLOY, Context(actor=actor, details={"site_id": site.id}))
+        assert device.site_id == site.id
         perform(device, Action.WITHDRAW, Context(actor=actor))
-        assert device.state == State.DIAGNOSIS and device.holder_organisation_id is None
+        assert device.state == State.DIAGNOSIS and device.site_id is None
         assert refuse(device, Action.MARK_READY, actor).code == "functional_test_required"
         workshop.record_diagnosis(
             device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
@@ -232,11 +233,9 @@ def test_recycling_only_through_a_batch(in_app, make_device, coordinator):
         )
 
 
-def test_actions_that_need_a_reason_or_a_place(
-    in_app, make_device, coordinator, create_organisation
-):
+def test_actions_that_need_a_reason_or_a_place(in_app, make_device, coordinator, make_site):
     made = make_device(State.READY)
-    workshop_org = create_organisation("AG2I bis", OrganisationKind.WORKSHOP)
+    pool = make_site("Parc tournant", SiteKind.ROTATION_POOL)
     with in_app():
         actor = db.session.get(User, coordinator.id)
         device = db.session.get(Device, made.id)
@@ -244,12 +243,16 @@ def test_actions_that_need_a_reason_or_a_place(
         assert refuse(device, Action.GIVE, actor).code == "recipient_required"
         assert refuse(device, Action.DEPLOY, actor).code == "site_required"
         assert (
-            refuse(device, Action.DEPLOY, actor, details={"organisation_id": workshop_org.id}).code
+            refuse(device, Action.DEPLOY, actor, details={"site_id": 999_999}).code
+            == "site_required"
+        )
+        assert (
+            refuse(device, Action.RESERVE, actor, details={"purpose": "site"}).code
             == "site_required"
         )
         assert refuse(device, Action.DECLARE_LOST, actor).code == "note_required"
-        perform(device, Action.DEPLOY, Context(actor=actor, details={"rotation_pool": True}))
-        assert device.state == State.DEPLOYED
+        perform(device, Action.DEPLOY, Context(actor=actor, details={"site_id": pool.id}))
+        assert device.state == State.DEPLOYED and device.site_id == pool.id
 
 
 def test_roles_limit_the_actions(in_app, make_device, create_user):

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from refurb.auth.roles import OrganisationKind, Role
+from refurb.auth.roles import Role
 from refurb.history.models import Event
 from refurb.inventory.enums import DonorKind, State
 from refurb.inventory.models import Device, IssuedTag
@@ -17,15 +17,15 @@ PRIVATE = ("PF1SERIAL77", "Gascogne Logistique", "note interne", "COL-")
 
 
 @pytest.fixture
-def deployed(make_device, create_organisation, in_app):
-    site = create_organisation("Médiathèque d'Auch", OrganisationKind.SITE_HOST)
+def deployed(make_device, make_site, in_app):
+    site = make_site()
     made = make_device(State.DEPLOYED, serial_number="PF1SERIAL77", notes="note interne")
     with in_app() as session:
         donor = intake.create_donor(None, "Gascogne Logistique", DonorKind.ENTREPRISE)
         collection = intake.create_collection(None, donor, date(2026, 1, 5))
         device = session.get(Device, made.id)
         device.collection_id = collection.id
-        device.holder_organisation_id = site.id
+        device.site_id = site.id
         session.commit()
     return made, site
 

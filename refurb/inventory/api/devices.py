@@ -94,8 +94,7 @@ def transition(payload, tag):
         payload["version"],
         payload["note"],
         purpose=payload["purpose"],
-        site_id=payload["organisation_id"],
-        rotation_pool=payload["rotation_pool"],
+        site_id=payload["site_id"],
     )
     return device
 

@@ -59,6 +59,7 @@ class DeviceSchema(Schema):
     storage_absent = fields.Boolean()
     collection_id = fields.Integer(allow_none=True)
     holder_organisation_id = fields.Integer(allow_none=True)
+    site_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     state_changed_at = fields.DateTime()
     media = fields.Method("active_media")
@@ -130,8 +131,11 @@ class TransitionRequest(Schema):
     purpose = fields.String(
         load_default=None, validate=validate.OneOf(lifecycle.RESERVATION_PURPOSES)
     )
-    organisation_id = fields.Integer(load_default=None)
-    rotation_pool = fields.Boolean(load_default=False)
+    site_id = fields.Integer(
+        load_default=None,
+        strict=True,
+        metadata={"description": "reserve for / deploy to this site (the rotation pool is one)"},
+    )
 
 
 class EventSchema(Schema):

@@ -67,6 +67,8 @@ class Device(db.Model):
     recycling_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("recycling_batches.id"), index=True
     )
+    # The site a deployed device is in service at (its park); None otherwise.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)

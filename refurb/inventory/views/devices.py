@@ -6,8 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from refurb.auth.access import allow
-from refurb.auth.models import Organisation, User
-from refurb.auth.roles import OrganisationKind
+from refurb.auth.models import User
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory import lifecycle, readiness, search
@@ -34,11 +33,10 @@ def collection_choices(blank: str):
 
 
 def site_choices():
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.kind == OrganisationKind.SITE_HOST, Organisation.is_active)
-        .order_by(Organisation.name)
-    )
+    """Active sites (the rotation pool included), for reserving or deploying a device."""
+    from refurb.maintenance.models import Site
+
+    rows = db.session.execute(select(Site.id, Site.name).where(Site.is_active).order_by(Site.name))
     return [(None, _("— choisissez un lieu —"))] + [(r.id, r.name) for r in rows]
 
 
@@ -144,17 +142,15 @@ def _device_page(device, edit_form=None, status=200):
         .order_by(Event.occurred_at.desc(), Event.id.desc())
     ).all()
     collection = db.session.get(Collection, device.collection_id) if device.collection_id else None
-    holder = (
-        db.session.get(Organisation, device.holder_organisation_id)
-        if device.holder_organisation_id
-        else None
-    )
+    from refurb.maintenance.models import Site
+
+    site = db.session.get(Site, device.site_id) if device.site_id else None
     edit_form = edit_form or DeviceEditForm(
         obj=device,
         data={"grade": device.grade.value if device.grade else "", "version": device.version},
     )
     transition_form = TransitionForm(data={"version": device.version})
-    transition_form.organisation_id.choices = site_choices()
+    transition_form.site_id.choices = site_choices()
     return render_template(
         "inventory/device.html",
         device=device,
@@ -166,7 +162,8 @@ def _device_page(device, edit_form=None, status=200):
         snapshots=snapshots,
         history=history,
         collection=collection,
-        holder=holder,
+        site=site,
+        workshop=current_user.has_role(*WORKSHOP),
         duplicates=intake.duplicate_serials(device),
         edit_form=edit_form,
         transition_form=transition_form,
@@ -222,7 +219,7 @@ def transition(tag, action):
     except ValueError:
         return redirect(url_for(".device", tag=device.tag))
     form = TransitionForm()
-    form.organisation_id.choices = site_choices()
+    form.site_id.choices = site_choices()
     if not form.validate_on_submit():
         flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
         return redirect(url_for(".device", tag=device.tag))
@@ -234,8 +231,7 @@ def transition(tag, action):
             form.version.data,
             form.note.data,
             purpose=form.purpose.data,
-            site_id=form.organisation_id.data,
-            rotation_pool=form.rotation_pool.data,
+            site_id=form.site_id.data,
         )
     if outcome.ok:
         flash(

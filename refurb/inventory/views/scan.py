@@ -52,17 +52,31 @@ def scanned(tag):
         issued = db.session.get(IssuedTag, canonical) is not None
         return render_template("inventory/tag_unclaimed.html", tag=canonical, issued=issued), 404
     site = None
-    if device.state == State.DEPLOYED and device.holder_organisation_id:
-        site = db.session.get(Organisation, device.holder_organisation_id)
+    if device.state == State.DEPLOYED and device.site_id:
+        from refurb.maintenance.models import Site
+
+        site = db.session.get(Site, device.site_id)
     if not user.is_authenticated:
-        return render_template("inventory/scanned_public.html", device=device, site=site)
+        from refurb.maintenance.forms import PublicIncidentForm
+
+        form = PublicIncidentForm() if site is not None else None
+        return render_template(
+            "inventory/scanned_public.html", device=device, site=site, report_form=form
+        )
     if user.has_role(*DEVICE_PAGE_ROLES):
         return redirect(url_for(".device", tag=canonical))
     households = []
     if device.state == State.READY and user.has_role(Role.LENDER):
         households = households_for_reservation(user, device.category)
+    from refurb.maintenance.scoping import can_see_site
+
+    can_report = site is not None and can_see_site(user, site)
     return render_template(
-        "inventory/scanned_device.html", device=device, site=site, households=households
+        "inventory/scanned_device.html",
+        device=device,
+        site=site,
+        households=households,
+        can_report=can_report,
     )
 
 

@@ -1,0 +1,180 @@
+"""Maintenance figures (DESIGN §5), computed in SQL from incident and visit times.
+
+Availability of a PC over [start, end) = 1 − (time under a blocking incident) / (end − start).
+Incidents that overlap are counted once (their union: gaps and islands over a window function),
+an incident still open counts until `end` (or now), a rejected one (spam, duplicate) not at all.
+A site's, an EPCI's or the programme's availability pools the time of the PCs in its park."""
+
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, literal, select
+
+from refurb.db_types import utcnow
+from refurb.extensions import db
+from refurb.inventory.enums import State
+from refurb.inventory.models import Device
+from refurb.maintenance.enums import IncidentImpact, IncidentStatus, VisitStatus
+from refurb.maintenance.models import Incident, Site, Visit
+from refurb.territory.models import Commune
+
+
+def _seconds(later, earlier):
+    """later − earlier in seconds, on either database."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
+
+
+def _bind(moment: datetime):
+    """A datetime as the database stores it (UTC; naive on SQLite)."""
+    from refurb.db_types import UTCDateTime
+
+    return literal(moment, UTCDateTime())
+
+
+def downtime(start: datetime, end: datetime, *conditions):
+    """A subquery: device_id → seconds under a blocking incident within [start, end)."""
+    now = min(end, utcnow())
+    begin, finish = _bind(start), _bind(end)
+    closed = func.coalesce(Incident.closed_at, _bind(now))
+    clipped = (
+        select(
+            Incident.device_id.label("device_id"),
+            case((Incident.reported_at > begin, Incident.reported_at), else_=begin).label("s"),
+            case((closed < finish, closed), else_=finish).label("e"),
+        )
+        .where(
+            Incident.impact == IncidentImpact.BLOCKING,
+            Incident.status != IncidentStatus.REJECTED,
+            Incident.reported_at < finish,
+            closed > begin,
+            *conditions,
+        )
+        .subquery()
+    )
+    previous_end = func.max(clipped.c.e).over(
+        partition_by=clipped.c.device_id, order_by=(clipped.c.s, clipped.c.e), rows=(None, -1)
+    )
+    ordered = select(clipped, previous_end.label("previous_end")).subquery()
+    starts_island = case(
+        (ordered.c.previous_end.is_(None), 1), (ordered.c.s > ordered.c.previous_end, 1), else_=0
+    )
+    numbered = select(
+        ordered.c.device_id,
+        ordered.c.s,
+        ordered.c.e,
+        func.sum(starts_island)
+        .over(partition_by=ordered.c.device_id, order_by=(ordered.c.s, ordered.c.e))
+        .label("island"),
+    ).subquery()
+    islands = (
+        select(
+            numbered.c.device_id,
+            func.min(numbered.c.s).label("s"),
+            func.max(numbered.c.e).label("e"),
+        )
+        .group_by(numbered.c.device_id, numbered.c.island)
+        .subquery()
+    )
+    return (
+        select(islands.c.device_id, func.sum(_seconds(islands.c.e, islands.c.s)).label("down"))
+        .group_by(islands.c.device_id)
+        .subquery()
+    )
+
+
+def device_availability(device_ids, start: datetime, end: datetime) -> dict[int, float]:
+    """Availability of each PC (1.0 for a PC with no blocking incident in the period)."""
+    period = (end - start).total_seconds()
+    if not device_ids or period <= 0:
+        return {}
+    down = downtime(start, end, Incident.device_id.in_(device_ids))
+    found = dict(db.session.execute(select(down.c.device_id, down.c.down)).all())
+    return {d: max(0.0, 1 - float(found.get(d, 0) or 0) / period) for d in device_ids}
+
+
+def availability_by(group, start: datetime, end: datetime, *where) -> dict:
+    """Pooled availability of the PCs in service, per `group` (a column of Site or Commune, or
+    a literal for the whole programme): {group value: (availability, PCs)}."""
+    period = (end - start).total_seconds()
+    down = downtime(start, end)
+    rows = db.session.execute(
+        select(
+            group,
+            func.count(Device.id),
+            func.coalesce(func.sum(down.c.down), 0),
+        )
+        .select_from(Device)
+        .join(Site, Site.id == Device.site_id)
+        .join(Commune, Commune.insee_code == Site.commune_code)
+        .outerjoin(down, down.c.device_id == Device.id)
+        .where(Device.state == State.DEPLOYED, *where)
+        .group_by(group)
+    ).all()
+    return {
+        key: (
+            max(0.0, 1 - float(seconds) / (period * count)) if count and period > 0 else 1.0,
+            count,
+        )
+        for key, count, seconds in rows
+    }
+
+
+def site_availability(site_ids, start, end) -> dict[int, tuple[float, int]]:
+    return availability_by(Site.id, start, end, Site.id.in_(site_ids))
+
+
+def programme_availability(start, end) -> tuple[float, int]:
+    found = availability_by(literal("all"), start, end)
+    return found.get("all", (1.0, 0))
+
+
+def incident_times(start: datetime, end: datetime, *conditions) -> dict[str, float | int | None]:
+    """MTTR and mean time to acknowledge (hours) of the incidents closed or acknowledged in the
+    period, and how many incidents were reported in it."""
+    begin, finish = _bind(start), _bind(end)
+    resolved = db.session.execute(
+        select(func.avg(_seconds(Incident.closed_at, Incident.reported_at)), func.count()).where(
+            Incident.status == IncidentStatus.RESOLVED,
+            Incident.closed_at >= begin,
+            Incident.closed_at < finish,
+            *conditions,
+        )
+    ).one()
+    acknowledged = db.session.scalar(
+        select(func.avg(_seconds(Incident.acknowledged_at, Incident.reported_at))).where(
+            Incident.acknowledged_at.is_not(None),
+            Incident.acknowledged_at >= begin,
+            Incident.acknowledged_at < finish,
+            *conditions,
+        )
+    )
+    reported = db.session.scalar(
+        select(func.count()).where(
+            Incident.reported_at >= begin, Incident.reported_at < finish, *conditions
+        )
+    )
+    hours = lambda seconds: None if seconds is None else round(float(seconds) / 3600, 1)  # noqa: E731
+    return {
+        "mttr_hours": hours(resolved[0]),
+        "resolved": resolved[1],
+        "mtta_hours": hours(acknowledged),
+        "reported": reported,
+    }
+
+
+def visits_on_time(start: datetime, end: datetime, *conditions) -> tuple[int, int]:
+    """(visits completed by their due date, visits completed) in the period."""
+    begin, finish = _bind(start), _bind(end)
+    on_time = case(
+        (and_(Visit.due_on.is_not(None), func.date(Visit.completed_at) <= Visit.due_on), 1), else_=0
+    )
+    done, timely = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(on_time), 0)).where(
+            Visit.status == VisitStatus.COMPLETED,
+            Visit.completed_at >= begin,
+            Visit.completed_at < finish,
+            *conditions,
+        )
+    ).one()
+    return int(timely), int(done)

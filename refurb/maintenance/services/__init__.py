@@ -1,0 +1,1 @@
+"""Services of the maintenance: sites and their park, visits, incidents, plans."""

@@ -1,0 +1,179 @@
+"""Incidents: the list of one's sites, an incident's page with its steps, the signed-in report
+form, and the public's report from a PC's label (no account, rate-limited, honeypot)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from refurb.auth.access import allow, public
+from refurb.auth.roles import Role
+from refurb.extensions import db
+from refurb.history.models import Event
+from refurb.inventory.enums import State
+from refurb.inventory.services.lookup import device_by_tag
+from refurb.lookups import get_or_none
+from refurb.maintenance.enums import (
+    IncidentCategory,
+    IncidentImpact,
+    IncidentSource,
+    IncidentStatus,
+)
+from refurb.maintenance.forms import IncidentForm, IncidentStepForm, PublicIncidentForm
+from refurb.maintenance.models import Incident, Site
+from refurb.maintenance.scoping import incident_for, maintains, scoped_to_sites, site_for
+from refurb.maintenance.services import incidents as services
+from refurb.maintenance.services.sites import park
+from refurb.maintenance.views import SITE_PEOPLE, bp
+from refurb.maintenance.workflow import INCIDENT_STEPS, IncidentAction, incident_actions
+from refurb.web import client_address, form_status, refusal_shown
+
+
+@bp.route("/incidents")
+@allow(*SITE_PEOPLE)
+def incidents():
+    status = request.args.get("statut", "ouverts")
+    statement = scoped_to_sites(select(Incident), Incident.site_id, current_user)
+    if status == "ouverts":
+        statement = statement.where(
+            Incident.status.in_([IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED])
+        )
+    found = db.session.scalars(statement.order_by(Incident.reported_at.desc()).limit(200)).all()
+    return render_template("maintenance/incidents.html", incidents=found, status=status)
+
+
+@bp.route("/incidents/<int:incident_id>")
+@allow(*SITE_PEOPLE)
+def incident(incident_id):
+    incident = incident_for(current_user, incident_id)
+    history = db.session.scalars(
+        select(Event)
+        .where(Event.subject_type == "incident", Event.subject_id == incident.id)
+        .order_by(Event.occurred_at, Event.id)
+    ).all()
+    actions = incident_actions(incident) if maintains(current_user, incident.site) else []
+    return render_template(
+        "maintenance/incident.html",
+        incident=incident,
+        history=history,
+        actions=actions,
+        steps=INCIDENT_STEPS,
+        form=IncidentStepForm(data={"version": incident.version}),
+        show_contact=maintains(current_user, incident.site),
+    )
+
+
+@bp.route("/incidents/<int:incident_id>/<action>", methods=["POST"])
+@allow(Role.MAINTAINER)
+def incident_step(incident_id, action):
+    incident = incident_for(current_user, incident_id)
+    try:
+        chosen = IncidentAction(action)
+    except ValueError:
+        abort(404)
+    form = IncidentStepForm()
+    if form.validate_on_submit():
+        with refusal_shown() as outcome:
+            if str(form.version.data) != str(incident.version):
+                from refurb.errors import StaleVersion
+
+                raise StaleVersion(incident.version)
+            services.step(current_user, incident, chosen, form.note.data or "")
+        if outcome.ok:
+            flash(
+                _(
+                    "Incident %(ref)s : « %(status)s ».",
+                    ref=incident.reference,
+                    status=incident.status.label,
+                ),
+                "success",
+            )
+    return redirect(url_for(".incident", incident_id=incident.id))
+
+
+@bp.route("/lieux/<int:site_id>/incidents/nouveau", methods=["GET", "POST"])
+@allow(*SITE_PEOPLE)
+def report_incident(site_id):
+    site = site_for(current_user, site_id)
+    form = IncidentForm()
+    form.device_id.choices = [(None, _("— choisissez le PC —"))] + [
+        (d.id, f"{d.tag} — {d.category.label} {d.brand} {d.model}".strip()) for d in park([site.id])
+    ]
+    if not form.is_submitted() and request.args.get("tag"):
+        found = [c for c in form.device_id.choices if c[0] and c[1].startswith(request.args["tag"])]
+        form.device_id.data = found[0][0] if found else None
+    if form.validate_on_submit():
+        from refurb.inventory.models import Device
+
+        device = get_or_none(Device, form.device_id.data)
+        source = (
+            IncidentSource.MAINTAINER
+            if maintains(current_user, site)
+            else IncidentSource.SITE_STAFF
+        )
+        with refusal_shown(form) as outcome:
+            if device is None or device.site_id != site.id:
+                from refurb.errors import InvalidInput
+
+                raise InvalidInput(
+                    "not_in_park",
+                    _("Choisissez un PC de ce lieu."),
+                    details={"device_id": "invalid"},
+                )
+            incident = services.report(
+                current_user,
+                device,
+                IncidentCategory(form.category.data),
+                IncidentImpact(form.impact.data),
+                form.description.data or "",
+                source,
+            )
+        if outcome.ok:
+            flash(
+                _(
+                    "Incident %(ref)s signalé : les mainteneurs du lieu sont prévenus.",
+                    ref=incident.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for(".incident", incident_id=incident.id))
+    return render_template("maintenance/incident_form.html", form=form, site=site), form_status(
+        form
+    )
+
+
+@bp.route("/t/<tag>/signaler", methods=["POST"])
+@public
+def public_report(tag):
+    """The public's report from a deployed PC's label (the form is on /t/<tag>)."""
+    device = device_by_tag(tag)
+    site = db.session.get(Site, device.site_id) if device.site_id else None
+    if device.state != State.DEPLOYED or site is None:
+        return redirect(url_for("inventory.scanned", tag=device.tag))
+    form = PublicIncidentForm()
+    if form.validate_on_submit():
+        if form.website.data:  # the honeypot: a robot filled every field; nothing is kept
+            return render_template(
+                "maintenance/public_thanks.html", device=device, site=site, reference=None
+            )
+        with refusal_shown(form) as outcome:
+            incident = services.report_from_label(
+                device,
+                IncidentCategory(form.category.data),
+                form.description.data or "",
+                form.contact.data or "",
+                client_address(),
+            )
+        if outcome.ok:
+            return render_template(
+                "maintenance/public_thanks.html",
+                device=device,
+                site=site,
+                reference=incident.reference,
+            )
+        status = outcome.refusal.status
+    else:
+        status = 400
+    return render_template(
+        "inventory/scanned_public.html", device=device, site=site, report_form=form
+    ), status

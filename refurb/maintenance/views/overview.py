@@ -1,0 +1,145 @@
+"""The coordinator's maintenance overview (figures per site and EPCI over any period, overdue
+visits, sites against their needs) and the plans of the protocol (edited as new versions)."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from refurb.auth.access import allow
+from refurb.auth.roles import Role
+from refurb.db_types import utcnow
+from refurb.extensions import db
+from refurb.lookups import get_or_not_found
+from refurb.maintenance import figures
+from refurb.maintenance.enums import ItemKind
+from refurb.maintenance.forms import PlanForm
+from refurb.maintenance.models import Plan, Site
+from refurb.maintenance.services.plans import edit_plan
+from refurb.maintenance.services.sites import needs_against_park
+from refurb.maintenance.services.visits import due_dates
+from refurb.maintenance.views import bp
+from refurb.territory.models import Commune, Epci
+from refurb.web import form_status, refusal_shown
+
+PARIS = ZoneInfo("Europe/Paris")
+EARLIEST = date(2020, 1, 1)
+
+
+def period_from(args) -> tuple[date, date, dict[str, str]]:
+    """The period asked for (`du`, `au`, days, inclusive), default the last 90 days."""
+    today = utcnow().astimezone(PARIS).date()
+    errors = {}
+
+    def day(name, default):
+        value = args.get(name, "").strip()
+        if not value:
+            return default
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            errors[name] = _("Date illisible.")
+            return default
+        if not EARLIEST <= parsed <= today + timedelta(days=1):
+            errors[name] = _("Date hors de la période suivie.")
+            return default
+        return parsed
+
+    start, end = day("du", today - timedelta(days=89)), day("au", today)
+    if start > end:
+        errors["au"] = _("La fin de la période précède son début.")
+        start, end = today - timedelta(days=89), today
+    return start, end, errors
+
+
+def moments(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end + 1 day 00:00) in Paris time, as UTC."""
+    return (
+        datetime.combine(start, time.min, PARIS),
+        datetime.combine(end + timedelta(days=1), time.min, PARIS),
+    )
+
+
+@bp.route("/maintenance")
+@allow(Role.ADMIN, Role.VIEWER)
+def overview():
+    start, end, errors = period_from(request.args)
+    begin, finish = moments(start, end)
+    sites = db.session.scalars(select(Site).where(Site.is_active).order_by(Site.name)).all()
+    ids = [s.id for s in sites]
+    by_site = figures.site_availability(ids, begin, finish)
+    by_epci = figures.availability_by(Epci.name, begin, finish, Commune.epci_siren == Epci.siren)
+    today = utcnow().date()
+    dues = due_dates(ids)
+    return render_template(
+        "maintenance/overview.html",
+        start=start,
+        end=end,
+        errors=errors,
+        sites=sites,
+        by_site=by_site,
+        by_epci=by_epci,
+        programme=figures.programme_availability(begin, finish),
+        times=figures.incident_times(begin, finish),
+        on_time=figures.visits_on_time(begin, finish),
+        overdue=[d for d in dues if d.is_overdue(today)],
+        needs=needs_against_park(ids),
+        plans=db.session.scalars(select(Plan).order_by(Plan.interval_days)).all(),
+    ), (400 if errors else 200)
+
+
+@bp.route("/maintenance/plans/<int:plan_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def plan(plan_id):
+    plan = get_or_not_found(Plan, plan_id)
+    form = PlanForm(obj=plan, data={"version": plan.version})
+    items = plan.current.items
+    if form.validate_on_submit():
+        items = _posted_items()
+        with refusal_shown(form) as outcome:
+            version = edit_plan(
+                current_user,
+                plan,
+                form.version.data,
+                form.name.data,
+                form.interval_days.data,
+                items,
+            )
+        if outcome.ok:
+            flash(_("Plan enregistré (version %(n)d).", n=version.number), "success")
+            return redirect(url_for(".plan", plan_id=plan.id))
+    return render_template(
+        "maintenance/plan.html", plan=plan, form=form, items=items + [{}] * 3, kinds=list(ItemKind)
+    ), form_status(form)
+
+
+def _posted_items() -> list[dict]:
+    """The checklist rows of the plan form, in order; a row without a label is dropped."""
+    items = []
+    for position in range(int(request.form.get("rows", 0) or 0)):
+        label = (request.form.get(f"label-{position}") or "").strip()
+        if not label:
+            continue
+
+        def number(name, position=position):
+            value = (request.form.get(f"{name}-{position}") or "").strip().replace(",", ".")
+            try:
+                return float(value) if value else None
+            except ValueError:
+                return None
+
+        items.append(
+            {
+                "key": request.form.get(f"key-{position}", ""),
+                "label": label,
+                "kind": request.form.get(f"kind-{position}", ItemKind.YES_NO.value),
+                "required": request.form.get(f"required-{position}") == "y",
+                "critical": request.form.get(f"critical-{position}") == "y",
+                "min": number("min"),
+                "max": number("max"),
+            }
+        )
+    return items

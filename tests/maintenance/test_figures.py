@@ -1,0 +1,87 @@
+"""Availability and the other figures on hand-made incident times: overlapping incidents count
+once, an open one counts until the end of the period, rejected and degraded ones not at all."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from refurb.db_types import clock_at
+from refurb.maintenance import figures
+from refurb.maintenance.enums import IncidentImpact, IncidentSource, IncidentStatus
+from refurb.maintenance.models import Incident, Visit
+from tests.maintenance.conftest import device
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+END = START + timedelta(days=10)
+
+
+def incident(session, pc, hours_from, hours_to, *, impact=IncidentImpact.BLOCKING, status=None):
+    reported = START + timedelta(hours=hours_from)
+    closed = START + timedelta(hours=hours_to) if hours_to is not None else None
+    session.add(
+        Incident(
+            reference=f"INC-T-{reported:%d%H}-{hours_to}-{pc.id}-{impact.value[:1]}",
+            device_id=pc.id,
+            site_id=pc.site_id,
+            category="hardware",
+            impact=impact,
+            source=IncidentSource.PUBLIC,
+            status=status or (IncidentStatus.RESOLVED if closed else IncidentStatus.OPEN),
+            reported_at=reported,
+            acknowledged_at=reported + timedelta(hours=2),
+            closed_at=closed,
+        )
+    )
+
+
+def test_availability_counts_the_union_of_blocking_incidents(in_app, park):
+    with in_app() as session:
+        first, second = device(session, park.tags[0]), device(session, park.tags[1])
+        incident(session, first, 24, 48)  # one day
+        incident(session, first, 36, 60)  # overlaps: the union is 36 h
+        incident(session, first, 100, 112, impact=IncidentImpact.DEGRADED)  # not counted
+        incident(session, first, 150, 170, status=IncidentStatus.REJECTED)  # not counted
+        incident(session, second, -48, 12)  # began before the period: 12 h inside
+        incident(session, second, 228, None)  # still open: counts until the end, 12 h
+        session.flush()
+        with clock_at(END + timedelta(days=5)):
+            found = figures.device_availability([first.id, second.id], START, END)
+            pooled, pcs = figures.site_availability([park.site.id], START, END)[park.site.id]
+        period = 240.0
+        assert found[first.id] == pytest.approx(1 - 36 / period)
+        assert found[second.id] == pytest.approx(1 - 24 / period)
+        assert pcs == 2 and pooled == pytest.approx(1 - 60 / (2 * period))
+
+
+def test_an_open_incident_counts_until_now_within_the_period(in_app, park):
+    with in_app() as session:
+        pc = device(session, park.tags[0])
+        incident(session, pc, 0, None)
+        session.flush()
+        with clock_at(START + timedelta(hours=60)):  # now is inside the period
+            found = figures.device_availability([pc.id], START, END)
+        assert found[pc.id] == pytest.approx(1 - 60 / 240)
+
+
+def test_mean_times_and_visits_on_time(in_app, park):
+    with in_app() as session:
+        pc = device(session, park.tags[0])
+        incident(session, pc, 0, 10)
+        incident(session, pc, 20, 50)
+        for day, due in ((3, 5), (9, 5)):  # one on time, one four days late
+            session.add(
+                Visit(
+                    site_id=park.site.id,
+                    plan_id=1,
+                    plan_version_id=1,
+                    status="completed",
+                    started_at=START + timedelta(days=day),
+                    completed_at=START + timedelta(days=day, hours=1),
+                    due_on=(START + timedelta(days=due)).date(),
+                )
+            )
+        session.flush()
+        times = figures.incident_times(START, END)
+        assert times["mttr_hours"] == 20.0 and times["mtta_hours"] == 2.0
+        assert times["resolved"] == 2 and times["reported"] == 2
+        assert figures.visits_on_time(START, END) == (1, 2)
