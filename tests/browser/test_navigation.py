@@ -17,6 +17,10 @@ EXPECTED_MENU = {
         "Prêts",
         "Foyers",
         "Liste d'attente",
+        "Ma tournée",
+        "Lieux",
+        "Incidents",
+        "Maintenance",
         "Organisations",
         "Utilisateurs",
         "Journal",
@@ -32,9 +36,9 @@ EXPECTED_MENU = {
         "Mon compte",
     ],
     Role.LENDER: ["Accueil", "Scanner", "Prêts", "Foyers", "Liste d'attente", "Mon compte"],
-    Role.MAINTAINER: ["Accueil", "Scanner", "Mon compte"],
-    Role.SITE_STAFF: ["Accueil", "Scanner", "Mon compte"],
-    Role.VIEWER: ["Accueil", "Scanner", "Mon compte"],
+    Role.MAINTAINER: ["Accueil", "Scanner", "Ma tournée", "Lieux", "Incidents", "Mon compte"],
+    Role.SITE_STAFF: ["Accueil", "Scanner", "Lieux", "Incidents", "Mon compte"],
+    Role.VIEWER: ["Accueil", "Scanner", "Maintenance", "Mon compte"],
 }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from refurb.api import BEARER
 from refurb.api.pagination import PageQuery, page_of, paginate
 from refurb.api.schemas import ErrorSchema
+from refurb.api.shown import Shown
 from refurb.auth.access import allow, current_actor
 from refurb.auth.roles import Role
 from refurb.errors import InvalidInput, StaleVersion
@@ -93,17 +94,7 @@ def get_site(site_id):
         }
         for row in sites.park_rows(site)
     ]
-    return SiteWithPark(site, park)
-
-
-class SiteWithPark:
-    """A site and its park, read as one object by the response schema."""
-
-    def __init__(self, site: Site, park: list[dict]):
-        self.site, self.park = site, park
-
-    def __getattr__(self, name):
-        return getattr(self.site, name)
+    return Shown(site, park=park)
 
 
 @blp.route("/maintenance/plans")
@@ -138,7 +129,7 @@ def record_visit(payload, site_id):
             note=result["note"],
         )
     opened = visits.complete_visit(actor, visit, payload["minutes_spent"], payload["notes"])
-    return {**VisitOut().dump(visit), "incidents": [i.reference for i in opened]}
+    return Shown(visit, incidents=[i.reference for i in opened])
 
 
 @blp.route("/visits")

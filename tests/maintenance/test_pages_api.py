@@ -1,0 +1,177 @@
+"""Maintenance through the client: the public's report from a label (rate limit, honeypot, no
+account), the round and its calendar feed, a visit on the pages, the API, and who sees what."""
+
+from datetime import date
+
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from refurb.maintenance.enums import IncidentSource, IncidentStatus
+from refurb.maintenance.models import Incident
+from tests.conftest import sign_in
+
+
+def incidents(in_app):
+    with in_app() as session:
+        return session.scalars(select(Incident).order_by(Incident.id)).all()
+
+
+def test_the_public_reports_a_broken_pc_from_its_label(client, in_app, park):
+    tag = park.tags[0]
+    page = client.get(f"/t/{tag}").get_data(as_text=True)
+    assert "Ce poste ne marche pas ?" in page and 'name="category"' in page
+    done = client.post(
+        f"/t/{tag}/signaler",
+        data={"category": "network", "description": "Pas d'internet", "contact": "06 11 22 33 44"},
+    )
+    assert done.status_code == 200
+    text = done.get_data(as_text=True)
+    assert "Merci, c'est noté" in text and "Ce qui se passe ensuite" in text
+    [reported] = incidents(in_app)
+    assert reported.source == IncidentSource.PUBLIC and reported.reporter_id is None
+    assert reported.status == IncidentStatus.OPEN and reported.reference in text
+    assert reported.address_digest and "127.0.0.1" not in reported.address_digest
+
+
+def test_the_public_form_needs_a_choice_and_is_rate_limited(app, client, in_app, park):
+    tag = park.tags[0]
+    empty = client.post(f"/t/{tag}/signaler", data={"description": "?"})
+    assert empty.status_code == 400 and "Choisissez ce qui ne va pas." in empty.get_data(
+        as_text=True
+    )
+    limit = app.config["PUBLIC_REPORTS_PER_ADDRESS_HOUR"]
+    for _ in range(limit):
+        assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 200
+    refused = client.post(f"/t/{tag}/signaler", data={"category": "other"})
+    assert refused.status_code == 429
+    assert "déjà été signalé plusieurs fois" in refused.get_data(as_text=True)
+    assert len(incidents(in_app)) == limit
+
+
+def test_a_robot_filling_the_honeypot_is_thanked_and_nothing_is_kept(client, in_app, park):
+    answer = client.post(
+        f"/t/{park.tags[0]}/signaler", data={"category": "other", "website": "http://spam"}
+    )
+    assert answer.status_code == 200 and "Merci" in answer.get_data(as_text=True)
+    assert incidents(in_app) == []
+
+
+def test_a_pc_not_in_service_has_no_report_form(client, make_device):
+    tag = make_device().tag
+    assert "Ce poste ne marche pas" not in client.get(f"/t/{tag}").get_data(as_text=True)
+    assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 302
+
+
+def test_the_round_and_its_calendar_feed(client, in_app, park):
+    sign_in(client, park.maintainer.email, "correct horse battery")
+    page = client.get("/tournee").get_data(as_text=True)
+    assert "Médiathèque d&#39;Auch" in page and "Mairie de Marciac" not in page
+    created = client.post("/tournee/calendrier", follow_redirects=True).get_data(as_text=True)
+    feed_url = created.split('class="feed-url">')[1].split("<")[0]
+    path = feed_url.replace("http://localhost", "")
+    feed = client.get(path)
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(feed.data)
+    events = [c for c in calendar.walk("VEVENT")]
+    assert {str(e["summary"]) for e in events} == {
+        "Visite mensuelle — Médiathèque d'Auch",
+        "Visite trimestrielle — Médiathèque d'Auch",
+    }
+    assert all(isinstance(e.decoded("dtstart"), date) for e in events)
+    client.post("/tournee/calendrier")  # renewed: the old address stops working
+    assert client.get(path).status_code == 404
+
+
+def test_a_visit_on_the_pages_pc_by_pc(client, in_app, park):
+    sign_in(client, park.maintainer.email, "correct horse battery")
+    with in_app() as session:
+        from refurb.maintenance.models import Plan
+
+        plan_id = session.scalar(select(Plan.id).where(Plan.key == "quarterly"))
+    started = client.post(f"/lieux/{park.site.id}/visites", data={"plan_id": plan_id})
+    visit_url = started.location
+    assert client.get(visit_url + f"?etiquette={park.other_tags[0]}").status_code == 409
+    opened = client.get(visit_url + f"?etiquette={park.tags[0].lower()}")
+    assert opened.status_code == 302 and opened.location.endswith(f"/pc/{park.tags[0]}")
+    refused = client.post(opened.location, data={"item-disk_health": "yes"})
+    assert refused.status_code == 400
+    assert "À renseigner." in refused.get_data(as_text=True)
+    for tag in park.tags:
+        client.post(
+            f"{visit_url}/pc/{tag}",
+            data={
+                "item-disk_health": "yes",
+                "item-label_readable": "yes",
+                "item-inventory_found": "yes",
+            },
+        )
+    done = client.post(f"{visit_url}/terminer", data={"minutes_spent": "35"}, follow_redirects=True)
+    assert "Visite terminée." in done.get_data(as_text=True)
+
+
+def test_the_api_visit_is_refused_when_a_pc_is_missing(client, api_token, in_app, park):
+    token = client.post(
+        "/api/v1/auth/token",
+        json={"email": park.maintainer.email, "password": "correct horse battery"},
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    plans = client.get("/api/v1/maintenance/plans", headers=headers).json["items"]
+    quarterly = next(p for p in plans if p["key"] == "quarterly")
+    answers = {"disk_health": "yes", "label_readable": "yes", "inventory_found": "yes"}
+    body = {
+        "plan_id": quarterly["id"],
+        "minutes_spent": 30,
+        "results": [{"tag": park.tags[0], "answers": answers}],
+    }
+    refused = client.post(f"/api/v1/sites/{park.site.id}/visits", json=body, headers=headers)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "result_missing"
+    assert refused.json["error"]["details"]["tags"] == [park.tags[1]]
+    body["results"].append({"tag": park.tags[1], "answers": {**answers, "disk_health": "no"}})
+    done = client.post(f"/api/v1/sites/{park.site.id}/visits", json=body, headers=headers)
+    assert done.status_code == 201 and len(done.json["incidents"]) == 1
+    listed = client.get("/api/v1/incidents?status=open", headers=headers).json
+    assert listed["total"] == 1 and listed["items"][0]["tag"] == park.tags[1]
+    incident = listed["items"][0]
+    ack = client.post(
+        f"/api/v1/incidents/{incident['id']}/acknowledge",
+        json={"version": incident["version"]},
+        headers=headers,
+    )
+    assert ack.status_code == 200 and ack.json["status"] == "acknowledged"
+    availability = client.get(
+        f"/api/v1/sites/{park.site.id}/availability?from=2026-01-01&to=2026-12-31",
+        headers=headers,
+    ).json
+    assert availability["pcs"] == 2 and len(availability["devices"]) == 2
+    site = client.get(f"/api/v1/sites/{park.site.id}", headers=headers).json
+    assert [pc["tag"] for pc in site["park"]] == sorted(park.tags)
+    assert site["park"][0]["state"] == "deployed"
+    dues = client.get("/api/v1/visits?due_before=2100-01-01", headers=headers).json
+    assert {d["site"] for d in dues["items"]} == {"Médiathèque d'Auch"}
+
+
+def test_people_of_site_a_do_not_reach_site_b(client, in_app, park):
+    with in_app() as session:
+        from refurb.inventory.models import Device
+        from refurb.maintenance.enums import IncidentCategory, IncidentImpact
+        from refurb.maintenance.services import incidents as service
+
+        pc = session.scalar(select(Device).where(Device.tag == park.other_tags[0]))
+        other = service.report(
+            None, pc, IncidentCategory.OTHER, IncidentImpact.BLOCKING, "", IncidentSource.PUBLIC
+        )
+        session.commit()
+        other_id = other.id
+    for person in (park.maintainer, park.staff):
+        visitor = client.application.test_client()
+        sign_in(visitor, person.email, "correct horse battery")
+        assert visitor.get(f"/lieux/{park.other.id}").status_code == 404
+        assert visitor.get(f"/incidents/{other_id}").status_code == 404
+        assert visitor.get(f"/lieux/{park.site.id}").status_code == 200
+        listed = visitor.get("/incidents").get_data(as_text=True)
+        assert park.other_tags[0] not in listed
+    staff = client.application.test_client()
+    sign_in(staff, park.staff.email, "correct horse battery")
+    assert staff.post(f"/incidents/{other_id}/acknowledge").status_code == 403
+    with in_app() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 1
