@@ -7,15 +7,14 @@ A site's, an EPCI's or the programme's availability pools the time of the PCs in
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import IncidentImpact, IncidentStatus, VisitStatus
-from refurb.maintenance.models import Incident, Site, Visit
-from refurb.territory.models import Commune
+from refurb.maintenance.models import Incident, Visit
 
 
 def _seconds(later, earlier):
@@ -47,7 +46,7 @@ def downtime(start: datetime, end: datetime, *conditions):
             Incident.impact == IncidentImpact.BLOCKING,
             Incident.status != IncidentStatus.REJECTED,
             Incident.reported_at < finish,
-            closed > begin,
+            or_(Incident.closed_at > begin, Incident.closed_at.is_(None)),  # uses the index
             *conditions,
         )
         .subquery()
@@ -93,40 +92,51 @@ def device_availability(device_ids, start: datetime, end: datetime) -> dict[int,
     return {d: max(0.0, 1 - float(found.get(d, 0) or 0) / period) for d in device_ids}
 
 
-def availability_by(group, start: datetime, end: datetime, *where) -> dict:
-    """Pooled availability of the PCs in service, per `group` (a column of Site or Commune, or
-    a literal for the whole programme): {group value: (availability, PCs)}."""
-    period = (end - start).total_seconds()
-    down = downtime(start, end)
+def site_downtime(start: datetime, end: datetime, site_ids=None) -> dict[int, tuple[float, int]]:
+    """Per site: (seconds its PCs in service spent under blocking incidents, PCs in service)."""
+    where = [Device.state == State.DEPLOYED, Device.site_id.is_not(None)]
+    narrow = []
+    if site_ids is not None:
+        where.append(Device.site_id.in_(site_ids))
+        narrow.append(Incident.site_id.in_(site_ids))
+    down = downtime(start, end, *narrow)
     rows = db.session.execute(
-        select(
-            group,
-            func.count(Device.id),
-            func.coalesce(func.sum(down.c.down), 0),
-        )
-        .select_from(Device)
-        .join(Site, Site.id == Device.site_id)
-        .join(Commune, Commune.insee_code == Site.commune_code)
+        select(Device.site_id, func.count(Device.id), func.coalesce(func.sum(down.c.down), 0))
         .outerjoin(down, down.c.device_id == Device.id)
-        .where(Device.state == State.DEPLOYED, *where)
-        .group_by(group)
+        .where(*where)
+        .group_by(Device.site_id)
     ).all()
-    return {
-        key: (
-            max(0.0, 1 - float(seconds) / (period * count)) if count and period > 0 else 1.0,
-            count,
-        )
-        for key, count, seconds in rows
-    }
+    return {site_id: (float(seconds), count) for site_id, count, seconds in rows}
+
+
+def pooled(parts, start: datetime, end: datetime) -> tuple[float, int]:
+    """The availability of several sites' PCs together: (availability, PCs)."""
+    period = (end - start).total_seconds()
+    seconds = sum(down for down, _count in parts)
+    count = sum(count for _down, count in parts)
+    if not count or period <= 0:
+        return 1.0, count
+    return max(0.0, 1 - seconds / (period * count)), count
 
 
 def site_availability(site_ids, start, end) -> dict[int, tuple[float, int]]:
-    return availability_by(Site.id, start, end, Site.id.in_(site_ids))
+    found = site_downtime(start, end, site_ids)
+    return {site_id: pooled([part], start, end) for site_id, part in found.items()}
 
 
-def programme_availability(start, end) -> tuple[float, int]:
-    found = availability_by(literal("all"), start, end)
-    return found.get("all", (1.0, 0))
+def availability_by_epci(sites, start, end, downtimes=None) -> dict[str, tuple[float, int]]:
+    """Per EPCI (name) of the sites: the pooled availability of their PCs in service."""
+    downtimes = downtimes if downtimes is not None else site_downtime(start, end)
+    groups: dict[str, list] = {}
+    for site in sites:
+        if site.id in downtimes:
+            groups.setdefault(site.commune.epci.name, []).append(downtimes[site.id])
+    return {name: pooled(parts, start, end) for name, parts in groups.items()}
+
+
+def programme_availability(start, end, downtimes=None) -> tuple[float, int]:
+    downtimes = downtimes if downtimes is not None else site_downtime(start, end)
+    return pooled(list(downtimes.values()), start, end)
 
 
 def incident_times(start: datetime, end: datetime, *conditions) -> dict[str, float | int | None]:

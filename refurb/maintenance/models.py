@@ -58,10 +58,11 @@ class Site(db.Model):
 
     commune = relationship("Commune", lazy="joined")
     host = relationship("Organisation", lazy="joined")
-    maintainers = relationship("User", secondary=site_maintainers, lazy="selectin")
-    plans = relationship("Plan", secondary=site_plans, lazy="selectin", order_by="Plan.id")
+    # Loaded when used (a page of incidents or dues need none of them).
+    maintainers = relationship("User", secondary=site_maintainers)
+    plans = relationship("Plan", secondary=site_plans, order_by="Plan.id")
     needs: Mapped[list["SiteNeed"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="SiteNeed.category"
+        cascade="all, delete-orphan", order_by="SiteNeed.category"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -90,7 +91,7 @@ class Plan(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     versions: Mapped[list["PlanVersion"]] = relationship(
-        back_populates="plan", order_by="PlanVersion.number", lazy="selectin"
+        back_populates="plan", order_by="PlanVersion.number"
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -22,7 +22,6 @@ from refurb.maintenance.services.plans import edit_plan
 from refurb.maintenance.services.sites import needs_against_park
 from refurb.maintenance.services.visits import due_dates
 from refurb.maintenance.views import bp
-from refurb.territory.models import Commune, Epci
 from refurb.web import form_status, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -70,8 +69,9 @@ def overview():
     begin, finish = moments(start, end)
     sites = db.session.scalars(select(Site).where(Site.is_active).order_by(Site.name)).all()
     ids = [s.id for s in sites]
-    by_site = figures.site_availability(ids, begin, finish)
-    by_epci = figures.availability_by(Epci.name, begin, finish, Commune.epci_siren == Epci.siren)
+    downtimes = figures.site_downtime(begin, finish)
+    by_site = {i: figures.pooled([downtimes[i]], begin, finish) for i in ids if i in downtimes}
+    by_epci = figures.availability_by_epci(sites, begin, finish, downtimes)
     today = utcnow().date()
     dues = due_dates(ids)
     return render_template(
@@ -82,7 +82,7 @@ def overview():
         sites=sites,
         by_site=by_site,
         by_epci=by_epci,
-        programme=figures.programme_availability(begin, finish),
+        programme=figures.programme_availability(begin, finish, downtimes),
         times=figures.incident_times(begin, finish),
         on_time=figures.visits_on_time(begin, finish),
         overdue=[d for d in dues if d.is_overdue(today)],
