@@ -175,3 +175,49 @@ def test_people_of_site_a_do_not_reach_site_b(client, in_app, park):
     assert staff.post(f"/incidents/{other_id}/acknowledge").status_code == 403
     with in_app() as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 1
+
+
+def test_bulk_scanning_puts_devices_in_service_at_a_site(
+    client, technician, make_device, park, in_app
+):
+    from refurb.inventory.enums import State
+    from refurb.inventory.models import Device
+
+    tags = [make_device(State.READY).tag for _ in range(2)]
+    sign_in(client, technician.email, "correct horse battery")
+    page = client.post(
+        "/scan/lot", data={"tags": "\n".join(tags), "action": "deploy", "site_id": park.site.id}
+    )
+    assert page.status_code == 200 and "Médiathèque d&#39;Auch" in page.get_data(as_text=True)
+    with in_app() as session:
+        devices = session.scalars(select(Device).where(Device.tag.in_(tags))).all()
+        assert {(d.state, d.site_id) for d in devices} == {(State.DEPLOYED, park.site.id)}
+
+
+def test_a_new_incident_is_mailed_to_the_site_maintainers(app, client, park):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            self.messages.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        client.post(f"/t/{park.tags[0]}/signaler", data={"category": "software"})
+    finally:
+        app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+        controller.stop()
+    assert [m.rcpt_tos for m in inbox.messages] == [[park.maintainer.email]]
+    body = inbox.messages[0].content.decode()
+    assert park.tags[0] in body and "/incidents/" in body

@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from refurb.auth.access import allow, public, signed_in
-from refurb.auth.models import Organisation
 from refurb.auth.roles import Role
 from refurb.errors import DomainError, NotFound
 from refurb.extensions import db
@@ -27,7 +26,13 @@ from refurb.web import pdf_response
 # Roles that open the full device page from a label.
 DEVICE_PAGE_ROLES = (Role.TECHNICIAN, Role.MAINTAINER)
 # Actions that need nothing but the device, so they can be applied to a scanned batch.
-BULK_ACTIONS = (Action.START_DIAGNOSIS, Action.SEND_TO_REPAIR, Action.DISMANTLE, Action.RELEASE)
+BULK_ACTIONS = (
+    Action.START_DIAGNOSIS,
+    Action.SEND_TO_REPAIR,
+    Action.DISMANTLE,
+    Action.RELEASE,
+    Action.DEPLOY,  # to the site chosen on the form
+)
 AUDIT = "audit"
 
 
@@ -102,7 +107,10 @@ def bulk_choices():
 @bp.route("/scan/lot", methods=["GET", "POST"])
 @allow(*WORKSHOP, Role.MAINTAINER)
 def scan_bulk():
+    from refurb.inventory.views.devices import site_choices
+
     results, problems, chosen, text = [], {}, AUDIT, ""
+    site_id = request.form.get("site_id", type=int)
     if request.method == "POST":
         text = request.form.get("tags", "")
         chosen = request.form.get("action", AUDIT)
@@ -115,17 +123,21 @@ def scan_bulk():
                 results.append((device, before, None))
                 continue
             try:
-                lifecycle.perform(device, Action(chosen), Context(actor=current_user))
+                lifecycle.perform(
+                    device,
+                    Action(chosen),
+                    Context(actor=current_user, details={"site_id": site_id}),
+                )
             except DomainError as refusal:
                 results.append((device, before, refusal.message))
             else:
                 results.append((device, before, None))
+    from refurb.maintenance.models import Site
+
     holders = {
-        o.id: o.name
-        for o in db.session.scalars(
-            select(Organisation).where(
-                Organisation.id.in_({d.holder_organisation_id for d, *_ in results} - {None})
-            )
+        site.id: site.name
+        for site in db.session.scalars(
+            select(Site).where(Site.id.in_({d.site_id for d, *_ in results} - {None}))
         )
     }
     return render_template(
@@ -137,6 +149,8 @@ def scan_bulk():
         choices=bulk_choices(),
         holders=holders,
         audit=chosen == AUDIT,
+        sites=site_choices(),
+        site_id=site_id,
     )
 
 
