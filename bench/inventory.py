@@ -132,9 +132,14 @@ def generate(devices: int, events: int) -> None:
     if batch:
         db.session.execute(sa.insert(Event), batch)
     db.session.commit()
+    analyze()
+
+
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum (PostgreSQL) or ANALYZE (SQLite) would keep."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))  # as autovacuum would
+            connection.execute(sa.text("VACUUM ANALYZE"))
     else:
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()

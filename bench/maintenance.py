@@ -15,7 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from inventory import PASSWORD, QueryCounter, database_url, generate, report, timed  # noqa: E402
+from inventory import (  # noqa: E402
+    PASSWORD,
+    QueryCounter,
+    analyze,
+    database_url,
+    generate,
+    report,
+    timed,
+)
 
 from refurb import create_app  # noqa: E402
 from refurb.auth import services  # noqa: E402
@@ -132,12 +140,7 @@ def add_maintenance() -> None:
         )
     db.session.execute(sa.insert(Visit), visits)
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
+    analyze()
 
 
 def main() -> None:
