@@ -221,13 +221,28 @@ def _guard_reserve(device: Device, context: Context) -> Refusal | None:
         return Refusal(
             "loan_required", _("Une réservation pour un prêt se fait depuis la fiche du prêt.")
         )
-    if purpose == "site" and _site(context) is None:
-        return Refusal(
-            "site_required",
-            _("Choisissez le lieu pour lequel l'appareil est réservé."),
-            details={"site_id": "required"},
-        )
+    if purpose == "site":
+        site = _site(context)
+        if site is None:
+            return Refusal(
+                "site_required",
+                _("Choisissez le lieu pour lequel l'appareil est réservé."),
+                details={"site_id": "required"},
+            )
+        return _site_refusal(context.actor, site)
     return None
+
+
+def _site_refusal(actor, site) -> Refusal | None:
+    """A maintainer sends devices only to the sites assigned to them (workshops: anywhere)."""
+    if actor is None or actor.has_role(Role.TECHNICIAN) or _maintains_site(actor, site.id):
+        return None
+    return Refusal(
+        "site_maintainers_only",
+        _("Vous n'êtes pas mainteneur de ce lieu : choisissez l'un des vôtres."),
+        details={"site_id": "not_assigned"},
+        status=403,
+    )
 
 
 def _guard_give(device: Device, context: Context) -> Refusal | None:
@@ -239,13 +254,14 @@ def _guard_give(device: Device, context: Context) -> Refusal | None:
 
 
 def _guard_deploy(device: Device, context: Context) -> Refusal | None:
-    if _site(context) is None:
+    site = _site(context)
+    if site is None:
         return Refusal(
             "site_required",
             _("Choisissez le lieu où l'appareil est mis en service (ou le parc tournant)."),
             details={"site_id": "required"},
         )
-    return None
+    return _site_refusal(context.actor, site)
 
 
 def _guard_recycle(device: Device, context: Context) -> Refusal | None:

@@ -221,3 +221,26 @@ def test_a_new_incident_is_mailed_to_the_site_maintainers(app, client, park):
     assert [m.rcpt_tos for m in inbox.messages] == [[park.maintainer.email]]
     body = inbox.messages[0].content.decode()
     assert park.tags[0] in body and "/incidents/" in body
+
+
+def test_bad_periods_and_plan_rows_are_400s_not_500s(client, create_user, park):
+    from refurb.auth.roles import Role
+
+    admin = create_user(Role.ADMIN)
+    token = client.post(
+        "/api/v1/auth/token", json={"email": admin.email, "password": admin.password}
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    old = client.get(
+        f"/api/v1/sites/{park.site.id}/availability?from=0001-01-01&to=2026-01-01", headers=headers
+    )
+    assert old.status_code == 400 and "from" in old.json["error"]["details"]
+    sign_in(client, admin.email, admin.password)
+    assert (
+        client.post(
+            "/maintenance/plans/1", data={"name": "x", "interval_days": "30", "rows": "abc"}
+        ).status_code
+        == 400
+    )
+    edited = client.post(f"/lieux/{park.site.id}/modifier", data={"need_desktop": "²"})
+    assert edited.status_code == 400

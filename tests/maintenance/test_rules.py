@@ -200,3 +200,36 @@ def test_a_plan_edit_is_a_new_version_and_a_past_visit_keeps_its_checklist(
         with pytest.raises(DomainError) as empty:
             edit_plan(user(session, admin), plan, plan.version, plan.name, 28, [])
         assert empty.value.code == "items_required"
+
+
+def test_a_pc_that_left_the_park_does_not_block_the_visit(in_app, park):
+    from refurb.inventory.enums import State
+
+    with in_app() as session:
+        site, actor = session.get(Site, park.site.id), user(session, park.maintainer)
+        visit = visits.start_visit(actor, site, monthly(session))
+        visits.record_result(actor, visit, device(session, park.tags[0]), ALL_FINE)
+        gone = device(session, park.tags[1])
+        visits.record_result(actor, visit, gone, {}, missing=True)
+        gone.state, gone.site_id = State.LOST, None  # declared lost meanwhile
+        assert visits.complete_visit(actor, visit, 20) == []
+        reserved = device(session, park.tags[0])
+        reserved.state = State.RESERVED
+        with pytest.raises(DomainError) as not_in_service:
+            visits.record_result(actor, visit, reserved, ALL_FINE)
+        assert not_in_service.value.code in ("not_in_park", "visit_closed")
+
+
+def test_a_maintainer_puts_pcs_in_service_only_at_their_sites(in_app, park, make_device):
+    from refurb.inventory.enums import State
+    from refurb.inventory.lifecycle import Action, Context, perform
+    from refurb.inventory.models import Device
+
+    made = make_device(State.READY)
+    with in_app() as session:
+        pc, actor = session.get(Device, made.id), user(session, park.maintainer)
+        with pytest.raises(DomainError) as refused:
+            perform(pc, Action.DEPLOY, Context(actor=actor, details={"site_id": park.other.id}))
+        assert refused.value.code == "site_maintainers_only" and pc.state == State.READY
+        perform(pc, Action.DEPLOY, Context(actor=actor, details={"site_id": park.site.id}))
+        assert pc.state == State.DEPLOYED and pc.site_id == park.site.id

@@ -158,9 +158,12 @@ class StepIn(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
+PERIOD = validate.Range(date(2000, 1, 1), date(2100, 12, 31))
+
+
 class AvailabilityQuery(Schema):
-    from_ = fields.Date(data_key="from", required=True)
-    to = fields.Date(required=True)
+    from_ = fields.Date(data_key="from", required=True, validate=PERIOD)
+    to = fields.Date(required=True, validate=PERIOD)
 
 
 class DeviceAvailabilityOut(Schema):

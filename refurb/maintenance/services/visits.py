@@ -13,6 +13,7 @@ from refurb.db_types import utcnow
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import (
     IncidentCategory,
@@ -69,7 +70,8 @@ def due_dates(site_ids) -> list[Due]:
 
 
 def next_due_on(site: Site, plan: Plan) -> date:
-    return next(d.due_on for d in due_dates([site.id]) if d.plan.id == plan.id)
+    dues = [d.due_on for d in due_dates([site.id]) if d.plan.id == plan.id]
+    return dues[0] if dues else site.created_at.date()
 
 
 def open_visit(site: Site, plan: Plan) -> Visit | None:
@@ -168,7 +170,7 @@ def record_result(
     """The results for one PC of the park (recorded again: replaced)."""
     _require_maintainer(actor, visit.site)
     require_visit_step(visit, VisitAction.RECORD)
-    if device.site_id != visit.site_id:
+    if device.site_id != visit.site_id or device.state != State.DEPLOYED:
         raise MaintenanceRefused(
             "not_in_park",
             _("Ce PC n'est pas en service dans ce lieu : il ne fait pas partie de la visite."),
@@ -221,6 +223,8 @@ def complete_visit(actor, visit: Visit, minutes_spent: int | None, notes: str = 
         )
     opened = []
     for result in visit.results:
+        if result.device.state != State.DEPLOYED or result.device.site_id != visit.site_id:
+            continue  # left the site since (withdrawn, lost): its results stay, no incident
         if result.missing:
             problem = _("PC absent lors de la visite %(plan)s.", plan=visit.plan.name)
             opened.append(

@@ -1,6 +1,7 @@
 """The coordinator's maintenance overview (figures per site and EPCI over any period, overdue
 visits, sites against their needs) and the plans of the protocol (edited as new versions)."""
 
+import math
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from refurb.web import form_status, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
 EARLIEST = date(2020, 1, 1)
+MAX_ITEMS = 100  # checklist rows a plan form may post
 
 
 def period_from(args) -> tuple[date, date, dict[str, str]]:
@@ -119,7 +121,9 @@ def plan(plan_id):
 def _posted_items() -> list[dict]:
     """The checklist rows of the plan form, in order; a row without a label is dropped."""
     items = []
-    for position in range(int(request.form.get("rows", 0) or 0)):
+    rows = request.form.get("rows", "")
+    count = int(rows) if rows.isascii() and rows.isdigit() else 0
+    for position in range(min(count, MAX_ITEMS)):
         label = (request.form.get(f"label-{position}") or "").strip()
         if not label:
             continue
@@ -127,9 +131,10 @@ def _posted_items() -> list[dict]:
         def number(name, position=position):
             value = (request.form.get(f"{name}-{position}") or "").strip().replace(",", ".")
             try:
-                return float(value) if value else None
+                number = float(value) if value else None
             except ValueError:
                 return None
+            return number if number is None or math.isfinite(number) else None
 
         items.append(
             {

@@ -11,6 +11,7 @@ from refurb.auth.roles import Role
 from refurb.db_types import utcnow
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.inventory.enums import State
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.lookups import get_or_not_found
 from refurb.maintenance import calendar
@@ -123,7 +124,7 @@ def visit(visit_id):
             device = device_by_tag(code)
         except DomainError as refusal:
             return _visit_page(visit, scan_error=refusal.message, status=404)
-        if device.site_id != visit.site_id:
+        if device.site_id != visit.site_id or device.state != State.DEPLOYED:
             return _visit_page(
                 visit,
                 scan_error=_("%(tag)s n'est pas en service dans ce lieu.", tag=device.tag),

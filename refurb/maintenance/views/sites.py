@@ -96,7 +96,7 @@ def _needs() -> dict[Category, int]:
     needs = {}
     for category in Category:
         value = (request.form.get(f"need_{category.value}") or "").strip()
-        needs[category] = int(value) if value.isdigit() else 0
+        needs[category] = int(value) if value.isascii() and value.isdigit() else 0
     return needs
 
 
