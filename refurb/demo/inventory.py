@@ -294,17 +294,18 @@ class Generator:
                     Action.DEPLOY,
                     Context(actor=actor, details={"site_id": site.id}),
                 )
-        elif future < 0.715 and self.pool:
+        elif future < 0.74 and self.pool:
             with step(rng.randint(3, 30)):
                 perform(
                     device, Action.DEPLOY, Context(actor=actor, details={"site_id": self.pool.id})
                 )
-            with step(rng.randint(30, 90)):
-                perform(
-                    device,
-                    Action.DECLARE_LOST,
-                    Context(actor=self.coordinator, note="Non restitué par le médiateur"),
-                )
+            if rng.random() < 0.25:
+                with step(rng.randint(30, 90)):
+                    perform(
+                        device,
+                        Action.DECLARE_LOST,
+                        Context(actor=self.coordinator, note="Non restitué par le médiateur"),
+                    )
         elif future < 0.9:
             with step(rng.randint(3, 60)):
                 perform(

@@ -99,7 +99,7 @@ def load_history(seed: int = 32) -> None:
 
 
 def _visits(rng, site, plan, maintainer, first, now) -> None:
-    due = first + timedelta(days=plan.interval_days)
+    due = first  # a site is first visited when its first PC is put in service
     while due < now - timedelta(days=3):
         choices = [0, 0, 0, 0, 0, 0, 2, 9] if plan.key == "monthly" else [0, 0, 0, 6]
         late = rng.choice(choices)

@@ -79,8 +79,8 @@ def test_the_next_due_date_follows_the_completed_visit(in_app, park):
     with in_app() as session:
         site, actor = session.get(Site, park.site.id), user(session, park.maintainer)
         plan = monthly(session)
-        before = visits.next_due_on(site, plan)
-        assert before == site.created_at.date()  # never visited: due from the start
+        since = min(device(session, tag).state_changed_at for tag in park.tags).date()
+        assert visits.next_due_on(site, plan) == since  # never visited: due from its first PC
         moment = datetime(2026, 11, 3, 10, tzinfo=UTC)
         with clock_at(moment):
             visit = visits.start_visit(actor, site, plan)
@@ -89,7 +89,7 @@ def test_the_next_due_date_follows_the_completed_visit(in_app, park):
             visits.complete_visit(actor, visit, 30)
         assert visits.next_due_on(site, plan) == moment.date() + timedelta(days=30)
         quarterly = session.scalar(select(Plan).where(Plan.key == "quarterly"))
-        assert visits.next_due_on(site, quarterly) == site.created_at.date()
+        assert visits.next_due_on(site, quarterly) == since
 
 
 def test_only_the_site_maintainers_visit_it(in_app, park):

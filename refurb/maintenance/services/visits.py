@@ -44,28 +44,36 @@ class Due:
 
 
 def due_dates(site_ids) -> list[Due]:
-    """For each (site, plan): the last completed visit and the next due date, soonest first.
-    A site never visited under a plan is due from the day it was recorded."""
+    """For each (site, plan) with PCs in service: the last completed visit and the next due
+    date, soonest first. A site never visited under a plan is due from the day its oldest PC in
+    service was put there; a site with no PC in service needs no visit."""
     last = (
         select(Visit.site_id, Visit.plan_id, func.max(Visit.completed_at).label("last"))
         .where(Visit.status == VisitStatus.COMPLETED, Visit.site_id.in_(site_ids))
         .group_by(Visit.site_id, Visit.plan_id)
         .subquery()
     )
+    in_service = (
+        select(Device.site_id, func.min(Device.state_changed_at).label("since"))
+        .where(Device.state == State.DEPLOYED, Device.site_id.in_(site_ids))
+        .group_by(Device.site_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Site, Plan, last.c.last)
+        select(Site, Plan, last.c.last, in_service.c.since)
+        .join(in_service, in_service.c.site_id == Site.id)
         .join(site_plans, site_plans.c.site_id == Site.id)
         .join(Plan, Plan.id == site_plans.c.plan_id)
         .outerjoin(last, (last.c.site_id == Site.id) & (last.c.plan_id == Plan.id))
         .where(Site.id.in_(site_ids), Site.is_active)
     ).all()
     dues = []
-    for site, plan, last_at in rows:
+    for site, plan, last_at, since in rows:
         if last_at is not None:
             last_day = last_at.date()
             dues.append(Due(site, plan, last_day, last_day + timedelta(days=plan.interval_days)))
         else:
-            dues.append(Due(site, plan, None, site.created_at.date()))
+            dues.append(Due(site, plan, None, since.date()))
     return sorted(dues, key=lambda d: (d.due_on, d.site.name, d.plan.interval_days))
 
 
