@@ -11,13 +11,14 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
-from refurb.errors import DomainError, check_version
+from refurb.errors import check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.inventory import holders
+from refurb.inventory.context import Context, Refusal, Via
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.inventory.readiness import latest_diagnosis, media_not_erased
@@ -39,13 +40,6 @@ class Action(StrEnum):
     DISMANTLE = "dismantle"
     RECYCLE = "recycle"
     DECLARE_LOST = "declare_lost"
-
-
-class Via(StrEnum):
-    """The procedures that own some actions: they cannot be performed on their own."""
-
-    LOAN = "loan"
-    RECYCLING_BATCH = "recycling_batch"
 
 
 WORKSHOP = frozenset({Role.TECHNICIAN})
@@ -129,20 +123,6 @@ NEW_CYCLE = {Action.RETURN, Action.WITHDRAW}
 RESERVATION_PURPOSES = ("loan", "site")  # a site includes the rotation pool (a site too)
 
 
-class Refusal(DomainError):
-    """An action refused by a rule of the lifecycle (409, or 403 for a role)."""
-
-
-@dataclass
-class Context:
-    """What an action may need besides the device: who, through what, and its parameters."""
-
-    actor: object = None
-    via: Via | None = None
-    note: str = ""
-    details: dict = field(default_factory=dict)
-
-
 def _role_allowed(actor, transition: Transition) -> bool:
     return actor is None or actor.has_role(*transition.roles)
 
@@ -201,15 +181,6 @@ def _guard_mark_ready(device: Device, context: Context) -> Refusal | None:
     return None
 
 
-def _site(context: Context):
-    """The active site named by the action (`site_id`), or None."""
-    from refurb.maintenance.models import Site  # maintenance builds on the inventory
-
-    site_id = context.details.get("site_id")
-    site = db.session.get(Site, site_id) if isinstance(site_id, int) and site_id > 0 else None
-    return site if site is not None and site.is_active else None
-
-
 def _guard_reserve(device: Device, context: Context) -> Refusal | None:
     purpose = context.details.get("purpose")
     if purpose not in RESERVATION_PURPOSES:
@@ -222,27 +193,15 @@ def _guard_reserve(device: Device, context: Context) -> Refusal | None:
             "loan_required", _("Une réservation pour un prêt se fait depuis la fiche du prêt.")
         )
     if purpose == "site":
-        site = _site(context)
+        site = holders.site_named(context)
         if site is None:
             return Refusal(
                 "site_required",
                 _("Choisissez le lieu pour lequel l'appareil est réservé."),
                 details={"site_id": "required"},
             )
-        return _site_refusal(context.actor, site)
+        return holders.site_refusal(context.actor, site)
     return None
-
-
-def _site_refusal(actor, site) -> Refusal | None:
-    """A maintainer sends devices only to the sites assigned to them (workshops: anywhere)."""
-    if actor is None or actor.has_role(Role.TECHNICIAN) or _maintains_site(actor, site.id):
-        return None
-    return Refusal(
-        "site_maintainers_only",
-        _("Vous n'êtes pas mainteneur de ce lieu : choisissez l'un des vôtres."),
-        details={"site_id": "not_assigned"},
-        status=403,
-    )
 
 
 def _guard_give(device: Device, context: Context) -> Refusal | None:
@@ -254,14 +213,14 @@ def _guard_give(device: Device, context: Context) -> Refusal | None:
 
 
 def _guard_deploy(device: Device, context: Context) -> Refusal | None:
-    site = _site(context)
+    site = holders.site_named(context)
     if site is None:
         return Refusal(
             "site_required",
             _("Choisissez le lieu où l'appareil est mis en service (ou le parc tournant)."),
             details={"site_id": "required"},
         )
-    return _site_refusal(context.actor, site)
+    return holders.site_refusal(context.actor, site)
 
 
 def _guard_recycle(device: Device, context: Context) -> Refusal | None:
@@ -286,61 +245,6 @@ GUARDS = {
     Action.RECYCLE: _guard_recycle,
     Action.DECLARE_LOST: _guard_note,
 }
-
-
-def _holder_refusal(device: Device, context: Context) -> Refusal | None:
-    """Who holds the device decides who moves it: a device in a loan moves only through that
-    loan (whose service checks its association), a device in service at a site only by the
-    coordinator or that site's maintainers."""
-    if context.via != Via.LOAN and device.state in (S.RESERVED, S.ON_LOAN):
-        from refurb.loans.enums import LoanStatus
-        from refurb.loans.models import Loan  # the loans build on the inventory, not the reverse
-
-        loan = db.session.scalar(
-            select(Loan.reference).where(
-                Loan.device_id == device.id,
-                Loan.status.in_([LoanStatus.RESERVED, LoanStatus.ACTIVE]),
-            )
-        )
-        if loan is not None:
-            return Refusal(
-                "held_by_loan",
-                _(
-                    "Cet appareil est tenu par le prêt %(loan)s : il ne change d'état que depuis "
-                    "la fiche de ce prêt, par l'association qui prête.",
-                    loan=loan,
-                ),
-                details={"loan": loan},
-            )
-    actor = context.actor
-    if device.state == S.DEPLOYED and not _maintains_site(actor, device.site_id):
-        return Refusal(
-            "site_maintainers_only",
-            _(
-                "Cet appareil est en service dans un lieu : seuls la coordination et les "
-                "mainteneurs de ce lieu peuvent le retirer ou le déclarer perdu."
-            ),
-            status=403,
-        )
-    return None
-
-
-def _maintains_site(actor, site_id: int | None) -> bool:
-    """The coordinator, or a maintainer assigned to the site (None: a procedure, no person)."""
-    if actor is None or actor.is_admin:
-        return True
-    if site_id is None or not actor.has_role(Role.MAINTAINER):
-        return False
-    from refurb.maintenance.models import site_maintainers
-
-    return (
-        db.session.scalar(
-            select(site_maintainers.c.user_id).where(
-                site_maintainers.c.site_id == site_id, site_maintainers.c.user_id == actor.id
-            )
-        )
-        is not None
-    )
 
 
 def _role_refusal(transition: Transition) -> Refusal:
@@ -379,7 +283,7 @@ def refusal(
                 "recycling_batch_required",
                 _("Le recyclage se fait en ajoutant l'appareil à un lot remis à un recycleur."),
             )
-    held = _holder_refusal(device, context)
+    held = holders.holder_refusal(device, context)
     if held is not None:
         return held
     guard = GUARDS.get(action)
@@ -442,7 +346,7 @@ def perform(device: Device, action: Action, context: Context) -> None:
     device.state_changed_at = now
     if action in NEW_CYCLE:
         device.cycle_started_at = now
-    site = _site(context) if action in (Action.RESERVE, Action.DEPLOY) else None
+    site = holders.site_named(context) if action in (Action.RESERVE, Action.DEPLOY) else None
     if transition.target in (S.RESERVED, S.DEPLOYED):
         # Reserved for a site, or in service there: the site (its host holds the device).
         device.site_id = site.id if site is not None else None
