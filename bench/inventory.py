@@ -131,6 +131,13 @@ def generate(devices: int, events: int) -> None:
             batch = []
     if batch:
         db.session.execute(sa.insert(Event), batch)
+    db.session.execute(  # as the lifecycle records it (migration 0008 does the same)
+        sa.text(
+            "UPDATE devices SET first_ready_at = (SELECT min(events.occurred_at) FROM events"
+            " WHERE events.subject_type = 'device' AND events.action = 'device.mark_ready'"
+            " AND events.subject_id = devices.id)"
+        )
+    )
     db.session.commit()
     analyze()
 

@@ -209,6 +209,15 @@ def main() -> None:
             db.session.commit()
     admin.post("/connexion", data={"email": "coord-bench@demo.refurb.fr", "password": PASSWORD})
     report("overview, 90 days (40 sites, EPCI)", *timed(admin, counter, "/maintenance", args.runs))
+    token = admin.post(
+        "/api/v1/auth/token", json={"email": "coord-bench@demo.refurb.fr", "password": PASSWORD}
+    ).json["token"]
+    reviewer = app.test_client()
+    reviewer.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    report(
+        "API indicators as of a date",
+        *timed(reviewer, counter, "/api/v1/indicators?as_of=2026-06-30", args.runs),
+    )
 
 
 if __name__ == "__main__":

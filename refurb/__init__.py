@@ -41,6 +41,7 @@ def _import_models() -> None:
     import refurb.loans.models  # noqa: F401
     import refurb.maintenance.models  # noqa: F401
     import refurb.numbering  # noqa: F401
+    import refurb.reports.models  # noqa: F401
     import refurb.territory.models  # noqa: F401
 
 
@@ -70,9 +71,10 @@ def _init_extensions(app: Flask) -> None:
     from refurb.inventory.api import blp as inventory_api
     from refurb.loans.api import blp as loans_api
     from refurb.maintenance.api import blp as maintenance_api
+    from refurb.reports.api import blp as reports_api
     from refurb.territory.api import blp as territory_api
 
-    init_api(app, [auth_api, territory_api, inventory_api, loans_api, maintenance_api])
+    init_api(app, [auth_api, territory_api, inventory_api, loans_api, maintenance_api, reports_api])
     # After the API's token loader, so that API requests are judged by their token.
     app.before_request(enforce_access)
 

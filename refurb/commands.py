@@ -21,10 +21,12 @@ from refurb.web import public_url_for
 def init_database() -> int:
     """Bring the database to the latest schema and load the reference data."""
     from refurb.maintenance.protocol import seed_plans
+    from refurb.reports.targets import seed_targets
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     count = load_communes()
     seed_plans()  # the departmental maintenance protocol (monthly and quarterly plans)
+    seed_targets()  # the roadmap's targets (DESIGN §1)
     db.session.commit()
     return count
 

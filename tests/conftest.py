@@ -26,6 +26,7 @@ from refurb.inventory.services import intake
 from refurb.loans.enums import Criterion
 from refurb.loans.services.households import create_household
 from refurb.maintenance.protocol import seed_plans
+from refurb.reports.targets import seed_targets
 
 POSTGRES_URL = os.environ.get(
     "REFURB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -104,6 +105,7 @@ def _clean_database(request):
                 for table in tables:
                     connection.execute(table.delete())
         seed_plans()  # reference data seeded by `refurb init`, like the communes
+        seed_targets()
         db.session.commit()
 
 

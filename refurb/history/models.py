@@ -17,6 +17,8 @@ class Event(db.Model):
     __table_args__ = (
         Index("ix_events_subject", "subject_type", "subject_id", "occurred_at"),
         Index("ix_events_occurred_at", "occurred_at"),
+        # The indicators as of a date count actions up to a moment (covering index).
+        Index("ix_events_action_occurred_at", "action", "occurred_at", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

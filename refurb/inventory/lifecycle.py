@@ -346,6 +346,8 @@ def perform(device: Device, action: Action, context: Context) -> None:
     device.state_changed_at = now
     if action in NEW_CYCLE:
         device.cycle_started_at = now
+    if action == Action.MARK_READY and device.first_ready_at is None:
+        device.first_ready_at = now
     site = holders.site_named(context) if action in (Action.RESERVE, Action.DEPLOY) else None
     if transition.target in (S.RESERVED, S.DEPLOYED):
         # Reserved for a site, or in service there: the site (its host holds the device).

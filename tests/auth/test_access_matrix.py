@@ -145,6 +145,7 @@ MATRIX: dict[str, tuple] = {
     "api_maintenance.resolve": ({M}, OTHER_SITE),
     "api_maintenance.reject": ({M}, OTHER_SITE),
     "api_maintenance.availability": ({M, S}, OTHER_SITE),
+    "api_reports.list_indicators": ({V},),
     "api-docs.openapi_json": (PUBLIC,),
     "api_auth.create_token": (PUBLIC,),
     "api_auth.revoke_token": (ANY,),

@@ -67,6 +67,9 @@ class Device(db.Model):
     recycling_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("recycling_batches.id"), index=True
     )
+    # When the device was first made ready for reuse (never changes once set): the
+    # `made_ready` indicator counts these, as of any date.
+    first_ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The site a deployed device is in service at (its park); None otherwise.
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

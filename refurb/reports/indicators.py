@@ -1,0 +1,250 @@
+"""The roadmap's indicators as of a date D (DESIGN §8), each computed in SQL from the history,
+so a figure for a past date never changes when later work is recorded."""
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from refurb.db_types import UTCDateTime
+from refurb.extensions import db
+from refurb.history.models import Event
+from refurb.inventory.models import Device, Partnership
+from refurb.maintenance.enums import SiteKind, VisitStatus
+from refurb.maintenance.models import Plan, Site, Visit
+from refurb.reports.targets import DEFINITIONS, SHARE_STEPS, target_on
+
+PARIS = ZoneInfo("Europe/Paris")
+PACE_DAYS = 180
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after `day` in Paris: "on or before D" is "before end_of(D)"."""
+    return datetime.combine(day + timedelta(days=1), time.min, PARIS)
+
+
+def _at(moment: datetime):
+    from sqlalchemy import literal
+
+    return literal(moment, UTCDateTime())
+
+
+def collected(day: date) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Event.action == "device.received", Event.occurred_at < _at(end_of(day))
+        )
+    )
+
+
+def made_ready(day: date) -> int:
+    """Devices that reached `ready` at least once (a device lent three times counts once):
+    `Device.first_ready_at`, set by the lifecycle the first time and never changed."""
+    return db.session.scalar(
+        select(func.count()).where(Device.first_ready_at < _at(end_of(day)))
+    )
+
+
+def _first(statement) -> datetime | None:
+    return db.session.scalar(statement)
+
+
+def loan_system(day: date) -> tuple[int, date | None]:
+    first = _first(
+        select(func.min(Event.occurred_at)).where(
+            Event.action == "loan.checked_out", Event.occurred_at < _at(end_of(day))
+        )
+    )
+    return (1, first.astimezone(PARIS).date()) if first else (0, None)
+
+
+def maintenance_scheme(day: date) -> tuple[int, date | None]:
+    first = _first(
+        select(func.min(Visit.completed_at))
+        .join(Plan, Plan.id == Visit.plan_id)
+        .where(
+            Plan.is_departmental,
+            Visit.status == VisitStatus.COMPLETED,
+            Visit.completed_at < _at(end_of(day)),
+        )
+    )
+    return (1, first.astimezone(PARIS).date()) if first else (0, None)
+
+
+def donor_partnerships(day: date) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Partnership.signed_on >= date(day.year, 1, 1), Partnership.signed_on <= day
+        )
+    )
+
+
+def simplified_devices(day: date) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Device.simplified, Device.created_at < _at(end_of(day)))
+    )
+
+
+def deployed_at(day: date):
+    """A subquery of the devices in service at the end of D and their site, rebuilt from the
+    history: each device's last state change by then, kept when it was `deploy`."""
+    last = (
+        select(
+            Event.subject_id.label("device_id"),
+            Event.action,
+            Event.details,
+            func.row_number()
+            .over(
+                partition_by=Event.subject_id,
+                order_by=(Event.occurred_at.desc(), Event.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(
+            Event.subject_type == "device",
+            Event.to_state.is_not(None),
+            Event.occurred_at < _at(end_of(day)),
+            Event.subject_id.in_(select(Event.subject_id).where(Event.action == "device.deploy")),
+        )
+        .subquery()
+    )
+    return select(last.c.device_id, last.c.details).where(
+        last.c.n == 1, last.c.action == "device.deploy"
+    )
+
+
+def _deployments(day: date) -> list[tuple[int, int | None]]:
+    """(device id, site id) of the devices in service at the end of D."""
+    rows = db.session.execute(deployed_at(day)).all()
+    return [(device_id, (details or {}).get("site_id")) for device_id, details in rows]
+
+
+def _software(day: date) -> dict:
+    deployments = _deployments(day)
+    pool = set(db.session.scalars(select(Site.id).where(Site.kind == SiteKind.ROTATION_POOL)))
+    ids = [d for d, site in deployments if site not in pool]
+    flags = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Device.id, Device.simplified, Device.has_free_software, Device.has_dys_software
+            ).where(Device.id.in_([d for d, _s in deployments]))
+        )
+    }
+    public = [flags[d] for d in ids if d in flags]
+    return {
+        "public": public,
+        "simplified_sites": len(
+            {s for d, s in deployments if s not in pool and d in flags and flags[d].simplified}
+        ),
+        "rotation_pool": sum(
+            1 for d, s in deployments if s in pool and d in flags and flags[d].simplified
+        ),
+    }
+
+
+@dataclass
+class Indicator:
+    key: str
+    label: str
+    value: float
+    target: float
+    deadline: date | None
+    status: str  # reached, on_track, behind
+    since: date | None = None  # for 0/1 indicators: the day it became 1
+    forecast: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _forecast(value: float, earlier: float, day: date, target: float, deadline: date) -> dict:
+    """The pace of the last 180 days carried to the deadline."""
+    pace = (value - earlier) / PACE_DAYS  # per day
+    days_left = (deadline - day).days
+    projected = value + pace * max(days_left, 0)
+    reach_on = None
+    if value < target and pace > 0:
+        reach_on = day + timedelta(days=math.ceil(round((target - value) / pace, 6)))
+    months_left = max(days_left / 30.44, 0)
+    needed = (target - value) / months_left if months_left and value < target else 0.0
+    return {
+        "pace_per_month": round(pace * 30.44, 2),
+        "projected_at_deadline": round(projected, 1),
+        "reached_on_at_this_pace": reach_on,
+        "needed_per_month": round(max(needed, 0.0), 2),
+    }
+
+
+def _status(value: float, target: float, deadline: date | None, day: date, projected=None) -> str:
+    if value >= target:
+        return "reached"
+    if deadline is not None and day > deadline:
+        return "behind"
+    if projected is not None:
+        return "on_track" if projected >= target else "behind"
+    return "behind"
+
+
+def indicators(day: date) -> list[Indicator]:
+    """Every indicator of the roadmap as of the end of `day`."""
+    software = _software(day)
+    public = software["public"]
+
+    def share(flag: str) -> float:
+        if not public:
+            return 0.0
+        return round(sum(1 for row in public if getattr(row, flag)) / len(public), 4)
+
+    values: dict[str, tuple[float, date | None]] = {
+        "collected": (collected(day), None),
+        "made_ready": (made_ready(day), None),
+        "loan_system": loan_system(day),
+        "maintenance_scheme": maintenance_scheme(day),
+        "donor_partnerships": (donor_partnerships(day), None),
+        "simplified_devices": (simplified_devices(day), None),
+        "simplified_sites": (software["simplified_sites"], None),
+        "rotation_pool": (software["rotation_pool"], None),
+        "free_software_share": (share("has_free_software"), None),
+        "dys_software_share": (share("has_dys_software"), None),
+    }
+    earlier_day = day - timedelta(days=PACE_DAYS)
+    earlier = {
+        "collected": lambda: collected(earlier_day),
+        "made_ready": lambda: made_ready(earlier_day),
+        "simplified_devices": lambda: simplified_devices(earlier_day),
+    }
+    found = []
+    for definition in DEFINITIONS:
+        value, since = values[definition.key]
+        stored = target_on(definition.key, day)
+        target = stored.target if stored else definition.target
+        deadline = stored.deadline if stored else definition.deadline
+        if definition.key.endswith("_share"):
+            target = SHARE_STEPS.get(day.year, 1.0 if day.year > 2027 else 0.0) or target
+            deadline = date(day.year, 12, 31)
+        if definition.key == "donor_partnerships":
+            deadline = date(day.year, 12, 31)
+        forecast, projected = {}, None
+        if definition.key in earlier and deadline is not None:
+            forecast = _forecast(value, earlier[definition.key](), day, target, deadline)
+            projected = forecast["projected_at_deadline"]
+        elif definition.key == "donor_partnerships":
+            elapsed = (day - date(day.year, 1, 1)).days + 1
+            projected = round(value * 365 / elapsed, 1)
+            forecast = {"projected_at_deadline": projected}
+        found.append(
+            Indicator(
+                key=definition.key,
+                label=str(definition.label),
+                value=value,
+                target=target,
+                deadline=deadline,
+                status=_status(value, target, deadline, day, projected),
+                since=since,
+                forecast=forecast,
+            )
+        )
+    return found

@@ -1,0 +1,137 @@
+"""The roadmap's targets (DESIGN §1), seeded by `refurb init` and edited by the coordinator;
+each edit is kept, so the target of any past date is known."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from refurb.errors import InvalidInput
+from refurb.extensions import db
+from refurb.history.services import record
+from refurb.reports.models import IndicatorTarget
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: object
+    target: float
+    deadline: date | None  # None: yearly
+    cumulative: bool  # a count that grows (forecast), or a state (0/1, a share, at D)
+
+
+DEFINITIONS = [
+    Definition("collected", _l("Matériel numérique récupéré"), 400, date(2027, 12, 31), True),
+    Definition(
+        "made_ready", _l("Matériel disponible pour réemploi"), 250, date(2027, 12, 31), True
+    ),
+    Definition("loan_system", _l("Système de prêt créé"), 1, date(2025, 6, 30), False),
+    Definition(
+        "maintenance_scheme", _l("Dispositif de maintenance en place"), 1, date(2025, 6, 30), False
+    ),
+    Definition(
+        "donor_partnerships",
+        _l("Partenariats signés avec des donateurs (dans l'année)"),
+        5,
+        None,
+        True,
+    ),
+    Definition(
+        "simplified_devices", _l("Appareils simplifiés acquis"), 10, date(2026, 3, 31), True
+    ),
+    Definition(
+        "simplified_sites", _l("Lieux équipés d'appareils simplifiés"), 10, date(2026, 3, 31), False
+    ),
+    Definition(
+        "rotation_pool",
+        _l("Appareils simplifiés en rotation entre médiateurs"),
+        5,
+        date(2026, 3, 31),
+        False,
+    ),
+    Definition(
+        "free_software_share",
+        _l("Part du parc public équipée de logiciels libres"),
+        1,
+        date(2027, 12, 31),
+        False,
+    ),
+    Definition(
+        "dys_software_share",
+        _l("Part du parc public équipée d'outils pour les dys"),
+        1,
+        date(2027, 12, 31),
+        False,
+    ),
+]
+BY_KEY = {d.key: d for d in DEFINITIONS}
+# The software shares rise by a third a year: the target of each year's end.
+SHARE_STEPS = {2025: 1 / 3, 2026: 2 / 3, 2027: 1.0}
+
+
+def seed_targets() -> int:
+    """Store the roadmap's targets that have none yet; returns how many were stored."""
+    known = set(db.session.scalars(select(IndicatorTarget.key).distinct()))
+    created = 0
+    for definition in DEFINITIONS:
+        if definition.key not in known:
+            db.session.add(
+                IndicatorTarget(
+                    key=definition.key,
+                    target=definition.target,
+                    deadline=definition.deadline,
+                    set_at=datetime(2024, 1, 1, tzinfo=UTC),
+                )
+            )
+            created += 1
+    db.session.flush()
+    return created
+
+
+def target_on(key: str, day: date) -> IndicatorTarget | None:
+    """The target in force at the end of `day` (the latest edit made by then, or the first)."""
+    end = datetime.combine(day, time.max, UTC)
+    found = db.session.scalar(
+        select(IndicatorTarget)
+        .where(IndicatorTarget.key == key, IndicatorTarget.set_at <= end)
+        .order_by(IndicatorTarget.set_at.desc(), IndicatorTarget.id.desc())
+        .limit(1)
+    )
+    return found or db.session.scalar(
+        select(IndicatorTarget)
+        .where(IndicatorTarget.key == key)
+        .order_by(IndicatorTarget.id)
+        .limit(1)
+    )
+
+
+def set_target(actor, key: str, target: float, deadline: date | None) -> IndicatorTarget:
+    """A new target for `key` from now on (earlier reports keep theirs)."""
+    if key not in BY_KEY:
+        raise InvalidInput(
+            "unknown_indicator", _("Indicateur inconnu."), details={"key": "unknown"}
+        )
+    if not isinstance(target, int | float) or not 0 < target <= 100_000 or target != target:
+        raise InvalidInput(
+            "target_out_of_range",
+            _("La cible est un nombre positif (au plus 100 000)."),
+            details={"target": "out_of_range"},
+        )
+    if deadline is not None and not date(2024, 1, 1) <= deadline <= date(2040, 12, 31):
+        raise InvalidInput(
+            "deadline_out_of_range",
+            _("L'échéance est entre 2024 et 2040."),
+            details={"deadline": "out_of_range"},
+        )
+    stored = IndicatorTarget(
+        key=key, target=float(target), deadline=deadline, set_by_id=getattr(actor, "id", None)
+    )
+    db.session.add(stored)
+    db.session.flush()
+    record(
+        "indicator", 0, "indicator.target_set", actor=actor, details={"key": key, "target": target}
+    )
+    return stored
