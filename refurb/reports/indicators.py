@@ -42,9 +42,7 @@ def collected(day: date) -> int:
 def made_ready(day: date) -> int:
     """Devices that reached `ready` at least once (a device lent three times counts once):
     `Device.first_ready_at`, set by the lifecycle the first time and never changed."""
-    return db.session.scalar(
-        select(func.count()).where(Device.first_ready_at < _at(end_of(day)))
-    )
+    return db.session.scalar(select(func.count()).where(Device.first_ready_at < _at(end_of(day))))
 
 
 def _first(statement) -> datetime | None:
