@@ -35,7 +35,8 @@ lock:
 run: $(VENV)/.installed
 	$(BIN)/refurb init
 	$(BIN)/refurb demo --if-empty
-	REFURB_DEMO=true $(BIN)/refurb run --port $(PORT)
+	REFURB_DEMO=true REFURB_PUBLIC_URL=$${REFURB_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/refurb run --port $(PORT)
 
 # Debian packages the suite uses (Chromium, poppler-utils, zbar-tools); installed when
 # missing and we are root.
