@@ -13,7 +13,7 @@ from flask import current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy import event
 
-from refurb.errors import InvalidInput
+from refurb.errors import InvalidInput, NotFound
 from refurb.extensions import db
 
 # What each kind of document may be, by content: magic bytes → (suffix, media type).
@@ -61,9 +61,17 @@ def store(kind: str, data: bytes, prefix: str, suffix: str) -> str:
     return name
 
 
+def remove(kind: str, name: str) -> None:
+    """Delete a stored document once the transaction commits (kept if it rolls back)."""
+    if name:
+        db.session.info.setdefault("removed_files", []).append(path_of(kind, name))
+
+
 def send(kind: str, name: str, download_name: str):
     """Serve a stored document with the media type its content shows."""
     path = path_of(kind, name)
+    if not path.is_file():
+        raise NotFound("document_missing", _("Ce document n'est plus disponible."))
     with open(path, "rb") as handle:
         head = handle.read(16)
     media_type = next((t for m, (_s, t) in SIGNATURES.items() if head.startswith(m)), None)
@@ -74,11 +82,14 @@ def send(kind: str, name: str, download_name: str):
 
 def _kept(session) -> None:
     session.info.pop("stored_files", None)
+    for path in session.info.pop("removed_files", []):
+        path.unlink(missing_ok=True)
 
 
 def _discarded(session, *_args) -> None:
     for path in session.info.pop("stored_files", []):
         path.unlink(missing_ok=True)
+    session.info.pop("removed_files", None)
 
 
 def init_uploads() -> None:

@@ -35,8 +35,9 @@ def site_refusal(actor, site) -> Refusal | None:
 
 def holder_refusal(device: Device, context: Context) -> Refusal | None:
     """Who holds the device decides who moves it: a device in a loan moves only through that
-    loan (whose service checks its association), a device in service at a site only by the
-    coordinator or that site's maintainers."""
+    loan (whose service checks its association), a device reserved for a site only by the
+    coordinator, the workshops or that site's maintainers, and a device in service at a site
+    only by the coordinator or that site's maintainers."""
     if context.via != Via.LOAN and device.state in (S.RESERVED, S.ON_LOAN):
         from refurb.loans.enums import LoanStatus
         from refurb.loans.models import Loan  # the loans build on the inventory, not the reverse
@@ -58,6 +59,17 @@ def holder_refusal(device: Device, context: Context) -> Refusal | None:
                 details={"loan": loan},
             )
     actor = context.actor
+    reserved_for_site = device.state == S.RESERVED and device.site_id is not None
+    workshop = actor is not None and actor.has_role(Role.TECHNICIAN)
+    if reserved_for_site and not workshop and not maintains_site(actor, device.site_id):
+        return Refusal(
+            "site_maintainers_only",
+            _(
+                "Cet appareil est réservé pour un lieu : seuls la coordination, les ateliers et "
+                "les mainteneurs de ce lieu peuvent le déplacer."
+            ),
+            status=403,
+        )
     if device.state == S.DEPLOYED and not maintains_site(actor, device.site_id):
         return Refusal(
             "site_maintainers_only",

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from refurb import uploads
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
 from refurb.errors import Forbidden
@@ -116,6 +117,12 @@ def anonymise(household: Household, actor, reason: str) -> None:
     household.criterion_note = ""
     household.consent_on = None
     household.anonymised_at = utcnow()
+    # The signed agreements carry the household's name and signature: they go too.
+    for loan in db.session.scalars(
+        select(Loan).where(Loan.household_id == household.id, Loan.signed_agreement_path != "")
+    ):
+        uploads.remove("agreements", loan.signed_agreement_path)
+        loan.signed_agreement_path = ""
     record(
         "household",
         household.id,

@@ -180,3 +180,47 @@ def test_reading_the_settings_and_the_agreement_writes_nothing(
     assert client.get("/prets/reglages").status_code == 200
     assert client.get(f"/prets/{loan_id}/convention.pdf").status_code == 200
     assert rows() == before == [0, 0]
+
+
+def test_erasing_a_household_removes_its_signed_agreements(
+    app, client, in_app, lender, make_household, make_device
+):
+    from refurb import uploads
+    from refurb.auth.models import User
+    from refurb.loans import privacy
+
+    household = make_household()
+    loan_id = reserved_loan(in_app, lender, household.id, make_device(State.READY).id)
+    sign_in(client, lender.email, lender.password)
+    client.post(
+        f"/prets/{loan_id}/convention-signee",
+        data={"s-document": (io.BytesIO(PDF), "convention.pdf")},
+        content_type="multipart/form-data",
+    )
+    with in_app() as session:
+        loan = session.get(Loan, loan_id)
+        stored = uploads.path_of("agreements", loan.signed_agreement_path)
+        assert stored.exists()
+        lending.cancel(session.get(User, lender.id), loan, loan.version)
+        privacy.erase_on_request(session.get(Household, household.id), session.get(User, lender.id))
+        session.commit()
+        assert session.get(Loan, loan_id).signed_agreement_path == ""
+    assert not stored.exists()
+    missing = client.get(f"/prets/{loan_id}/convention-signee")
+    assert missing.status_code == 404
+
+
+def test_the_coordinator_does_not_see_the_free_text_about_a_household(
+    client, create_user, make_household
+):
+    from refurb.loans.enums import Criterion
+
+    household = make_household(
+        criterion=Criterion.OTHER,
+        criterion_note="Suivi par l'assistante sociale",
+        referring_organisation="CCAS d'Auch",
+    )
+    admin = create_user(Role.ADMIN)
+    sign_in(client, admin.email, admin.password)
+    page = client.get(f"/foyers/{household.id}").get_data(as_text=True)
+    assert "assistante sociale" not in page and "CCAS" not in page

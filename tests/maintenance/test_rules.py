@@ -233,3 +233,35 @@ def test_a_maintainer_puts_pcs_in_service_only_at_their_sites(in_app, park, make
         assert refused.value.code == "site_maintainers_only" and pc.state == State.READY
         perform(pc, Action.DEPLOY, Context(actor=actor, details={"site_id": park.site.id}))
         assert pc.state == State.DEPLOYED and pc.site_id == park.site.id
+
+
+def test_a_device_reserved_for_a_site_moves_only_by_its_people(
+    in_app, park, make_device, technician
+):
+    from refurb.inventory.enums import State
+    from refurb.inventory.lifecycle import Action, Context, perform
+    from refurb.inventory.models import Device
+
+    made = make_device(State.READY)
+    with in_app() as session:
+        pc = session.get(Device, made.id)
+        perform(
+            pc,
+            Action.RESERVE,
+            Context(
+                actor=user(session, park.maintainer),
+                details={"purpose": "site", "site_id": park.site.id},
+            ),
+        )
+        stranger = user(session, park.other_maintainer)
+        for action, context in (
+            (Action.DECLARE_LOST, Context(actor=stranger, note="parti")),
+            (Action.DEPLOY, Context(actor=stranger, details={"site_id": park.other.id})),
+            (Action.RELEASE, Context(actor=stranger)),
+        ):
+            with pytest.raises(DomainError) as refused:
+                perform(pc, action, context)
+            assert refused.value.code == "site_maintainers_only", action
+        assert pc.state == State.RESERVED and pc.site_id == park.site.id
+        perform(pc, Action.RELEASE, Context(actor=user(session, technician)))
+        assert pc.state == State.READY and pc.site_id is None
