@@ -5,7 +5,8 @@ Incidents that overlap are counted once (their union: gaps and islands over a wi
 an incident still open counts until `end` (or now), a rejected one (spam, duplicate) not at all.
 A site's, an EPCI's or the programme's availability pools the time of the PCs in its park."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -15,6 +16,16 @@ from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import IncidentImpact, IncidentStatus, VisitStatus
 from refurb.maintenance.models import Incident, Visit
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def moments(start: date, end: date) -> tuple[datetime, datetime]:
+    """A period of days, both included, in Paris time: [start 00:00, the day after end 00:00)."""
+    return (
+        datetime.combine(start, time.min, PARIS),
+        datetime.combine(end + timedelta(days=1), time.min, PARIS),
+    )
 
 
 def _seconds(later, earlier):

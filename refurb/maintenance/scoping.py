@@ -26,6 +26,15 @@ def visible_sites(actor):
     return statement.where(or_(*conditions)) if conditions else statement.where(False)
 
 
+def visible_site_ids(actor) -> list[int]:
+    """The ids of the active sites `actor` may see."""
+    from refurb.extensions import db
+
+    return list(
+        db.session.scalars(visible_sites(actor).where(Site.is_active).with_only_columns(Site.id))
+    )
+
+
 def scoped_to_sites(statement, site_column, actor):
     if actor.is_admin:
         return statement

@@ -9,7 +9,7 @@ from refurb.api.schemas import ErrorSchema
 from refurb.api.shown import Shown
 from refurb.auth.access import allow, current_actor
 from refurb.auth.roles import Role
-from refurb.errors import InvalidInput, StaleVersion
+from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.lookups import get_or_not_found
@@ -38,10 +38,10 @@ from refurb.maintenance.scoping import (
     maintains,
     scoped_to_sites,
     site_for,
+    visible_site_ids,
     visible_sites,
 )
 from refurb.maintenance.services import incidents, sites, visits
-from refurb.maintenance.views.overview import moments
 from refurb.maintenance.workflow import IncidentAction
 
 DOC = {"security": [BEARER]}
@@ -139,9 +139,7 @@ def record_visit(payload, site_id):
 @blp.doc(**DOC)
 def list_dues(args):
     """The round: each site and plan with its next due date, soonest first."""
-    ids = db.session.scalars(
-        visible_sites(current_actor()).where(Site.is_active).with_only_columns(Site.id)
-    ).all()
+    ids = visible_site_ids(current_actor())
     dues = visits.due_dates(ids)
     if args["due_before"]:
         dues = [d for d in dues if d.due_on < args["due_before"]]
@@ -184,9 +182,7 @@ def list_incidents(args):
 def _step(incident_id, payload, action):
     actor = current_actor()
     incident = incident_for(actor, incident_id)
-    if payload["version"] != incident.version:
-        raise StaleVersion(incident.version)
-    incidents.step(actor, incident, action, payload["note"])
+    incidents.step(actor, incident, action, payload["note"], payload["version"])
     return incident
 
 
@@ -237,7 +233,7 @@ def availability(args, site_id):
         raise InvalidInput(
             "period", _("La fin de la période précède son début."), details={"to": "before_from"}
         )
-    begin, finish = moments(start, end)
+    begin, finish = figures.moments(start, end)
     devices = sites.park([site.id])
     per_device = figures.device_availability([d.id for d in devices], begin, finish)
     pooled, pcs = figures.site_availability([site.id], begin, finish).get(site.id, (1.0, 0))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from refurb.bounds import check_fields
 from refurb.db_types import utcnow
-from refurb.errors import DomainError
+from refurb.errors import DomainError, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.inventory.enums import State
@@ -171,14 +171,17 @@ def report_from_label(device: Device, category, description: str, contact: str, 
     )
 
 
-def step(actor, incident: Incident, action: IncidentAction, note: str = "") -> None:
-    """Acknowledge, resolve or reject: the site's maintainers (and the coordinator) only."""
+def step(actor, incident: Incident, action: IncidentAction, note: str = "", version=None) -> None:
+    """Acknowledge, resolve or reject: the site's maintainers (and the coordinator) only; with
+    `version`, refused if the incident changed since it was read."""
     if actor is not None and not maintains(actor, incident.site):
         raise MaintenanceRefused(
             "not_assigned",
             _("Seuls les mainteneurs de ce lieu (et la coordination) traitent ses incidents."),
             status=403,
         )
+    if version is not None:
+        check_version(incident, version)
     require_incident_step(incident, action, note)
     check_fields(Incident, {"resolution": note})
     previous = incident.status

@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from refurb.auth.access import allow, public
 from refurb.auth.roles import Role
+from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory.enums import State
+from refurb.inventory.models import Device
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.lookups import get_or_none
 from refurb.maintenance.enums import (
@@ -74,11 +76,7 @@ def incident_step(incident_id, action):
     form = IncidentStepForm()
     if form.validate_on_submit():
         with refusal_shown() as outcome:
-            if str(form.version.data) != str(incident.version):
-                from refurb.errors import StaleVersion
-
-                raise StaleVersion(incident.version)
-            services.step(current_user, incident, chosen, form.note.data or "")
+            services.step(current_user, incident, chosen, form.note.data or "", form.version.data)
         if outcome.ok:
             flash(
                 _(
@@ -103,8 +101,6 @@ def report_incident(site_id):
         found = [c for c in form.device_id.choices if c[0] and c[1].startswith(request.args["tag"])]
         form.device_id.data = found[0][0] if found else None
     if form.validate_on_submit():
-        from refurb.inventory.models import Device
-
         device = get_or_none(Device, form.device_id.data)
         source = (
             IncidentSource.MAINTAINER
@@ -113,8 +109,6 @@ def report_incident(site_id):
         )
         with refusal_shown(form) as outcome:
             if device is None or device.site_id != site.id:
-                from refurb.errors import InvalidInput
-
                 raise InvalidInput(
                     "not_in_park",
                     _("Choisissez un PC de ce lieu."),

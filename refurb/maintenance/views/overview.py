@@ -2,7 +2,7 @@
 visits, sites against their needs) and the plans of the protocol (edited as new versions)."""
 
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
@@ -56,19 +56,11 @@ def period_from(args) -> tuple[date, date, dict[str, str]]:
     return start, end, errors
 
 
-def moments(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end + 1 day 00:00) in Paris time, as UTC."""
-    return (
-        datetime.combine(start, time.min, PARIS),
-        datetime.combine(end + timedelta(days=1), time.min, PARIS),
-    )
-
-
 @bp.route("/maintenance")
 @allow(Role.ADMIN, Role.VIEWER)
 def overview():
     start, end, errors = period_from(request.args)
-    begin, finish = moments(start, end)
+    begin, finish = figures.moments(start, end)
     sites = db.session.scalars(select(Site).where(Site.is_active).order_by(Site.name)).all()
     ids = [s.id for s in sites]
     downtimes = figures.site_downtime(begin, finish)

@@ -3,6 +3,7 @@ feed) and a visit recorded PC by PC on a phone, scanning each label or picking f
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,8 +18,8 @@ from refurb.lookups import get_or_not_found
 from refurb.maintenance import calendar
 from refurb.maintenance.enums import IncidentStatus, ItemKind
 from refurb.maintenance.forms import CompleteVisitForm, ConfirmForm
-from refurb.maintenance.models import CalendarFeed, Incident, Plan, Site
-from refurb.maintenance.scoping import scoped_to_sites, site_for, visible_sites, visit_for
+from refurb.maintenance.models import CalendarFeed, Incident, Plan
+from refurb.maintenance.scoping import scoped_to_sites, site_for, visible_site_ids, visit_for
 from refurb.maintenance.services import visits as services
 from refurb.maintenance.services.sites import park
 from refurb.maintenance.views import bp
@@ -27,18 +28,10 @@ from refurb.web import flash_form_errors, public_url_for, refusal_shown
 MAINTAINER = (Role.MAINTAINER,)
 
 
-def _my_site_ids() -> list[int]:
-    return list(
-        db.session.scalars(
-            visible_sites(current_user).where(Site.is_active).with_only_columns(Site.id)
-        )
-    )
-
-
 @bp.route("/tournee")
 @allow(*MAINTAINER)
 def round_page():
-    ids = _my_site_ids()
+    ids = visible_site_ids(current_user)
     incidents = db.session.scalars(
         scoped_to_sites(
             select(Incident).where(
@@ -78,9 +71,7 @@ def round_feed(token):
     user = calendar.user_for_feed(token)
     if user is None or not user.has_role(Role.MAINTAINER):
         abort(404)
-    ids = list(
-        db.session.scalars(visible_sites(user).where(Site.is_active).with_only_columns(Site.id))
-    )
+    ids = visible_site_ids(user)
     body = calendar.round_calendar(
         services.due_dates(ids), lambda site: public_url_for("maintenance.site", site_id=site.id)
     )
@@ -184,7 +175,11 @@ def complete_visit(visit_id):
         return _visit_page(visit, form=form, status=409)
     message = _("Visite terminée.")
     if opened:
-        message += " " + _("%(n)d incident(s) ouvert(s) sur les PC en échec.", n=len(opened))
+        message += " " + ngettext(
+            "%(num)d incident ouvert sur un PC en échec.",
+            "%(num)d incidents ouverts sur les PC en échec.",
+            len(opened),
+        )
     flash(message, "success")
     return redirect(url_for(".site", site_id=visit.site_id))
 
