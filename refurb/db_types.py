@@ -2,17 +2,24 @@
 
 import enum
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, DateTime, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
 _frozen: list[datetime] = []
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def utcnow() -> datetime:
     """Now, in UTC; demo data generation can set the clock with `clock_at`."""
     return _frozen[-1] if _frozen else datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in Paris by the same clock as utcnow(): the date a record is made on."""
+    return utcnow().astimezone(PARIS).date()
 
 
 @contextmanager

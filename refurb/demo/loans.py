@@ -69,6 +69,7 @@ def load_loans(households_per_lender: int = 12) -> None:
             .where(
                 Device.state == State.READY,
                 Device.category.in_([Category.LAPTOP, Category.TABLET, Category.SMARTPHONE]),
+                Device.state_changed_at < _at(today - timedelta(days=3)),
             )
             .order_by(Device.id)
         )
@@ -76,7 +77,11 @@ def load_loans(households_per_lender: int = 12) -> None:
     for organisation in lenders:
         actor = users.get(organisation.id)
         for n in range(households_per_lender):
+            fate = n % 6
+            device = ready.pop() if fate != 5 and ready else None
             start = today - timedelta(days=rng.randint(20, 400))
+            if device is not None:  # lent after it was made ready, as in life
+                start = max(start, device.state_changed_at.date() + timedelta(days=1))
             with clock_at(_at(start - timedelta(days=3))):
                 household = households.create_household(
                     actor,
@@ -99,10 +104,8 @@ def load_loans(households_per_lender: int = 12) -> None:
                     rng.choice([Category.LAPTOP, Category.TABLET]),
                     priority=rng.choice([1, 2, 2, 3]),
                 )
-            fate = n % 6
-            if fate == 5 or not ready:
+            if device is None:
                 continue  # still waiting
-            device = ready.pop()
             with clock_at(_at(start)):
                 loan = lending.reserve(
                     actor,

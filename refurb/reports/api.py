@@ -8,7 +8,8 @@ from refurb.api import BEARER, Blueprint
 from refurb.api.schemas import ErrorSchema
 from refurb.auth.access import allow
 from refurb.auth.roles import Role
-from refurb.reports.indicators import PARIS, indicators
+from refurb.reports.indicators import indicators
+from refurb.reports.timeline import PARIS
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Indicateurs")
 

@@ -3,38 +3,25 @@ so a figure for a past date never changes when later work is recorded."""
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from refurb.db_types import UTCDateTime
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory.models import Device, Partnership
 from refurb.maintenance.enums import SiteKind, VisitStatus
 from refurb.maintenance.models import Plan, Site, Visit
 from refurb.reports.targets import DEFINITIONS, SHARE_STEPS, target_on
+from refurb.reports.timeline import PARIS, at, deployed_at, end_of
 
-PARIS = ZoneInfo("Europe/Paris")
 PACE_DAYS = 180
-
-
-def end_of(day: date) -> datetime:
-    """The first moment after `day` in Paris: "on or before D" is "before end_of(D)"."""
-    return datetime.combine(day + timedelta(days=1), time.min, PARIS)
-
-
-def _at(moment: datetime):
-    from sqlalchemy import literal
-
-    return literal(moment, UTCDateTime())
 
 
 def collected(day: date) -> int:
     return db.session.scalar(
         select(func.count()).where(
-            Event.action == "device.received", Event.occurred_at < _at(end_of(day))
+            Event.action == "device.received", Event.occurred_at < at(end_of(day))
         )
     )
 
@@ -42,7 +29,7 @@ def collected(day: date) -> int:
 def made_ready(day: date) -> int:
     """Devices that reached `ready` at least once (a device lent three times counts once):
     `Device.first_ready_at`, set by the lifecycle the first time and never changed."""
-    return db.session.scalar(select(func.count()).where(Device.first_ready_at < _at(end_of(day))))
+    return db.session.scalar(select(func.count()).where(Device.first_ready_at < at(end_of(day))))
 
 
 def _first(statement) -> datetime | None:
@@ -52,7 +39,7 @@ def _first(statement) -> datetime | None:
 def loan_system(day: date) -> tuple[int, date | None]:
     first = _first(
         select(func.min(Event.occurred_at)).where(
-            Event.action == "loan.checked_out", Event.occurred_at < _at(end_of(day))
+            Event.action == "loan.checked_out", Event.occurred_at < at(end_of(day))
         )
     )
     return (1, first.astimezone(PARIS).date()) if first else (0, None)
@@ -65,7 +52,7 @@ def maintenance_scheme(day: date) -> tuple[int, date | None]:
         .where(
             Plan.is_departmental,
             Visit.status == VisitStatus.COMPLETED,
-            Visit.completed_at < _at(end_of(day)),
+            Visit.completed_at < at(end_of(day)),
         )
     )
     return (1, first.astimezone(PARIS).date()) if first else (0, None)
@@ -81,35 +68,7 @@ def donor_partnerships(day: date) -> int:
 
 def simplified_devices(day: date) -> int:
     return db.session.scalar(
-        select(func.count()).where(Device.simplified, Device.created_at < _at(end_of(day)))
-    )
-
-
-def deployed_at(day: date):
-    """A subquery of the devices in service at the end of D and their site, rebuilt from the
-    history: each device's last state change by then, kept when it was `deploy`."""
-    last = (
-        select(
-            Event.subject_id.label("device_id"),
-            Event.action,
-            Event.details,
-            func.row_number()
-            .over(
-                partition_by=Event.subject_id,
-                order_by=(Event.occurred_at.desc(), Event.id.desc()),
-            )
-            .label("n"),
-        )
-        .where(
-            Event.subject_type == "device",
-            Event.to_state.is_not(None),
-            Event.occurred_at < _at(end_of(day)),
-            Event.subject_id.in_(select(Event.subject_id).where(Event.action == "device.deploy")),
-        )
-        .subquery()
-    )
-    return select(last.c.device_id, last.c.details).where(
-        last.c.n == 1, last.c.action == "device.deploy"
+        select(func.count()).where(Device.simplified, Device.created_at < at(end_of(day)))
     )
 
 

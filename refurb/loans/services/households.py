@@ -1,13 +1,12 @@
 """Households (foyers) and the waiting list."""
 
-from datetime import date
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.bounds import check_fields
+from refurb.db_types import today
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -102,7 +101,7 @@ def add_request(
         household=household,
         category=category,
         priority=priority,
-        requested_on=date.today(),
+        requested_on=today(),
         note=note.strip(),
     )
     db.session.add(request)

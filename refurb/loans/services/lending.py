@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from refurb import uploads
 from refurb.bounds import check_fields
+from refurb.db_types import today
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -117,7 +118,7 @@ def checkout(
             _("La convention de prêt doit être acceptée par le foyer avant la remise."),
             details={"agreement_accepted": "required"},
         )
-    start_on = start_on or date.today()
+    start_on = start_on or today()
     check_fields(Loan, {"deposit_euros": deposit_euros, "start_on": start_on})
     check_fields(Device, {"accessories": ", ".join(accessories)})
     settings = settings_for(loan.lender_organisation_id)
@@ -137,7 +138,7 @@ def checkout(
 def renew(actor, loan: Loan, version) -> None:
     _begin(actor, loan, version, LoanAction.RENEW)
     settings = settings_for(loan.lender_organisation_id)
-    base = max(loan.due_on, date.today())
+    base = max(loan.due_on, today())
     loan.due_on = base + timedelta(days=settings.renewal_days)
     loan.renewals += 1
     _record(loan, "loan.renewed", actor, due_on=loan.due_on.isoformat(), renewals=loan.renewals)
@@ -158,7 +159,7 @@ def take_back(actor, loan: Loan, version, condition: str, missing_accessories: l
         Context(actor=actor, via=Via.LOAN, note=condition, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.RETURN)
-    loan.ended_on = date.today()
+    loan.ended_on = today()
     loan.return_condition = condition.strip()
     loan.missing_accessories = [a for a in missing_accessories if a in loan.accessories]
     _record(loan, "loan.returned", actor, missing=loan.missing_accessories)
@@ -172,7 +173,7 @@ def convert_to_gift(actor, loan: Loan, version) -> None:
         Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.CONVERT_TO_GIFT)
-    loan.ended_on = date.today()
+    loan.ended_on = today()
     _record(loan, "loan.converted_to_gift", actor)
 
 
@@ -184,7 +185,7 @@ def declare_lost(actor, loan: Loan, version, note: str) -> None:
         Context(actor=actor, via=Via.LOAN, note=note, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.DECLARE_LOST)
-    loan.ended_on = date.today()
+    loan.ended_on = today()
     _record(loan, "loan.lost", actor)
 
 
@@ -196,7 +197,7 @@ def cancel(actor, loan: Loan, version) -> None:
         Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.CANCEL)
-    loan.ended_on = date.today()
+    loan.ended_on = today()
     request = db.session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
     if request is not None:  # the household goes back to the waiting list
         request.status, request.loan_id = RequestStatus.WAITING, None
