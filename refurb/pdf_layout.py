@@ -41,6 +41,8 @@ SMALL = ParagraphStyle(
 )
 CELL = ParagraphStyle("refurb-cell", parent=BODY, fontSize=8.5, leading=10.5)
 HEAD = ParagraphStyle("refurb-head", parent=CELL, fontName="Helvetica-Bold")
+COMPACT_CELL = ParagraphStyle("refurb-compact-cell", parent=CELL, fontSize=7, leading=8.5)
+COMPACT_HEAD = ParagraphStyle("refurb-compact-head", parent=COMPACT_CELL, fontName="Helvetica-Bold")
 RIGHT = ParagraphStyle("refurb-right", parent=BODY, alignment=TA_RIGHT)
 
 
@@ -65,9 +67,18 @@ def facts(rows: Sequence[tuple[str, object]]) -> Table:
     return KeepTogether([table])
 
 
-def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
-    """A ruled table whose header repeats on every page."""
-    data = [[para(h, HEAD) for h in header]] + [[para(c, CELL) for c in row] for row in rows]
+def grid(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    compact: bool = False,
+    heading: Paragraph | None = None,
+) -> KeepTogether:
+    """A ruled table whose header repeats on every page, kept with its `heading` when it fits
+    (`compact`: smaller type, for many columns)."""
+    head, cell = (COMPACT_HEAD, COMPACT_CELL) if compact else (HEAD, CELL)
+    data = [[para(h, head) for h in header]] + [[para(c, cell) for c in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -78,7 +89,7 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequen
             ]
         )
     )
-    return KeepTogether([table])
+    return KeepTogether([heading, table] if heading is not None else [table])
 
 
 def signature_block(left: str, right: str) -> KeepTogether:

@@ -68,6 +68,34 @@ DEFINITIONS = [
     ),
 ]
 BY_KEY = {d.key: d for d in DEFINITIONS}
+# What each figure counts, as printed at the end of the report.
+MEANINGS = {
+    "collected": _l("Appareils reçus (enregistrés à la réception) jusqu'à la date incluse."),
+    "made_ready": _l(
+        "Appareils distincts passés au moins une fois à l'état « prêt » jusqu'à la date : un "
+        "appareil prêté trois fois compte une fois, un appareil recyclé ensuite reste compté."
+    ),
+    "loan_system": _l("1 à partir de la remise du premier prêt à un foyer, sinon 0."),
+    "maintenance_scheme": _l(
+        "1 à partir de la première visite terminée selon un plan du protocole départemental."
+    ),
+    "donor_partnerships": _l(
+        "Partenariats signés avec des donateurs dans l'année civile de la date, jusqu'à elle."
+    ),
+    "simplified_devices": _l("Appareils marqués « simplifié » reçus jusqu'à la date."),
+    "simplified_sites": _l(
+        "Lieux d'accueil (hors parc de rotation) ayant au moins un appareil simplifié en "
+        "service à la date."
+    ),
+    "rotation_pool": _l("Appareils simplifiés en service dans le parc de rotation à la date."),
+    "free_software_share": _l(
+        "Part des appareils en service dans les lieux à la date qui ont la suite de logiciels "
+        "libres ; cible : un tiers de plus par an (33 % fin 2025, 67 % fin 2026, 100 % fin 2027)."
+    ),
+    "dys_software_share": _l(
+        "La même part pour les logiciels adaptés aux troubles dys, avec les mêmes paliers."
+    ),
+}
 # The software shares rise by a third a year: the target of each year's end.
 SHARE_STEPS = {2025: 1 / 3, 2026: 2 / 3, 2027: 1.0}
 
