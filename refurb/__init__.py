@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.loans.views import bp as loans_bp
     from refurb.main import bp as main_bp
     from refurb.maintenance.views import bp as maintenance_bp
+    from refurb.reports.views import bp as reports_bp
 
     for blueprint in (
         main_bp,
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         inventory_bp,
         loans_bp,
         maintenance_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,6 +1,7 @@
 """Commands of the `refurb` script (DESIGN §7)."""
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -196,6 +197,31 @@ def labels_command(count, template_key, start, out):
     click.echo(f"{count} étiquette(s) du lot {batch} écrites dans {out}.")
 
 
+@click.command("report")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date de la situation (AAAA-MM-JJ ; par défaut aujourd'hui).",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def report_command(as_of, out):
+    """Write the report to the Conseil Départemental as of a date (PDF, in French)."""
+    from refurb.db_types import today
+    from refurb.reports.documents import report_pdf
+    from refurb.reports.summary import summary
+
+    day = as_of.date() if as_of else today()
+    if not date(2020, 1, 1) <= day <= today():
+        raise click.BadParameter(
+            "la date est entre le 2020-01-01 et aujourd'hui.", param_hint="--as-of"
+        )
+    out.write_bytes(report_pdf(summary(day)))
+    click.echo(f"Rapport au {day.strftime('%d/%m/%Y')} écrit dans {out}.")
+
+
 @click.command("reminders")
 @with_appcontext
 def reminders_command():
@@ -233,6 +259,7 @@ def register(app: Flask) -> None:
         import_devices_command,
         export_ords_command,
         labels_command,
+        report_command,
         reminders_command,
         purge_command,
     ):

@@ -15,6 +15,7 @@ class NavItem:
 
 MENU: list[NavItem] = [
     NavItem("main.home", _l("Accueil")),
+    NavItem("reports.dashboard", _l("Tableau de bord")),
     NavItem("inventory.scan", _l("Scanner")),
     NavItem("inventory.devices", _l("Appareils")),
     NavItem("inventory.donors", _l("Donateurs")),

@@ -72,7 +72,13 @@ def cumulative(summary: Summary) -> Drawing:
         x, y = 45 + (n % 2) * 210, 22 - (n // 2) * 12
         drawing.add(
             Line(
-                x, y + 3, x + 24, y + 3, strokeColor=colour, strokeWidth=width, strokeDashArray=dash
+                x,
+                y + 3,
+                x + 24,
+                y + 3,
+                strokeColor=colour,
+                strokeWidth=width,
+                strokeDashArray=list(dash) if dash else None,
             )
         )
         drawing.add(String(x + 30, y, name, fontName=FONT, fontSize=7))

@@ -12,7 +12,7 @@ from refurb.history.models import Event
 from refurb.inventory.models import Device, Partnership
 from refurb.maintenance.enums import SiteKind, VisitStatus
 from refurb.maintenance.models import Plan, Site, Visit
-from refurb.reports.targets import DEFINITIONS, SHARE_STEPS, target_on
+from refurb.reports.targets import DEFINITIONS, is_share, share_step, target_on
 from refurb.reports.timeline import PARIS, at, deployed_at, end_of
 
 PACE_DAYS = 180
@@ -179,9 +179,9 @@ def indicators(day: date) -> list[Indicator]:
         stored = target_on(definition.key, day)
         target = stored.target if stored else definition.target
         deadline = stored.deadline if stored else definition.deadline
-        if definition.key.endswith("_share"):
-            target = SHARE_STEPS.get(day.year, 1.0 if day.year > 2027 else 0.0) or target
-            deadline = date(day.year, 12, 31)
+        if is_share(definition.key):
+            target = target * share_step(day.year)
+            deadline = date(max(day.year, 2025), 12, 31)
         if definition.key == "donor_partnerships":
             deadline = date(day.year, 12, 31)
         forecast, projected = {}, None

@@ -1,8 +1,8 @@
 """Every figure of a report as of D (DESIGN §8), gathered once for the dashboard, the PDF, the
 exports and the API: the indicators and the other figures, none of them personal."""
 
-from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from refurb.inventory.enums import Category, State
 from refurb.reports.environment import Environment, environment
@@ -13,17 +13,43 @@ from refurb.reports.stock import Month, flows, median_days_to_ready, stock
 from refurb.reports.territory import EpciReach, territory
 
 
-@dataclass
 class Summary:
-    as_of: date
-    indicators: list[Indicator]
-    stock: dict[tuple[Category, State], int]
-    flows: list[Month]
-    median_days_to_ready: float | None
-    loans: LoanFigures
-    maintenance: Upkeep
-    territory: list[EpciReach]
-    environment: Environment
+    """The figures as of `as_of`, each computed when first read (a chart reads only its own)."""
+
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return indicators(self.as_of)
+
+    @cached_property
+    def stock(self) -> dict[tuple[Category, State], int]:
+        return stock(self.as_of)
+
+    @cached_property
+    def flows(self) -> list[Month]:
+        return flows(self.as_of)
+
+    @cached_property
+    def median_days_to_ready(self) -> float | None:
+        return median_days_to_ready(self.as_of)
+
+    @cached_property
+    def loans(self) -> LoanFigures:
+        return loan_figures(self.as_of)
+
+    @cached_property
+    def maintenance(self) -> Upkeep:
+        return upkeep(self.as_of)
+
+    @cached_property
+    def territory(self) -> list[EpciReach]:
+        return territory(self.as_of)
+
+    @cached_property
+    def environment(self) -> Environment:
+        return environment(self.as_of)
 
     def by_state(self) -> list[tuple[State, int]]:
         return [(s, sum(n for (_c, st), n in self.stock.items() if st == s)) for s in State]
@@ -43,14 +69,4 @@ class Summary:
 
 
 def summary(day: date) -> Summary:
-    return Summary(
-        as_of=day,
-        indicators=indicators(day),
-        stock=stock(day),
-        flows=flows(day),
-        median_days_to_ready=median_days_to_ready(day),
-        loans=loan_figures(day),
-        maintenance=upkeep(day),
-        territory=territory(day),
-        environment=environment(day),
-    )
+    return Summary(day)

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from refurb.errors import InvalidInput
+from refurb.errors import InvalidInput, StaleVersion
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.reports.models import IndicatorTarget
@@ -96,8 +96,17 @@ MEANINGS = {
         "La même part pour les logiciels adaptés aux troubles dys, avec les mêmes paliers."
     ),
 }
-# The software shares rise by a third a year: the target of each year's end.
+# The software shares rise by a third a year: each year's end reaches this part of the target
+# (before 2025, the first step; from 2027, the whole target).
 SHARE_STEPS = {2025: 1 / 3, 2026: 2 / 3, 2027: 1.0}
+
+
+def share_step(year: int) -> float:
+    return SHARE_STEPS.get(year, 1 / 3 if year < 2025 else 1.0)
+
+
+def is_share(key: str) -> bool:
+    return key.endswith("_share")
 
 
 def seed_targets() -> int:
@@ -136,16 +145,43 @@ def target_on(key: str, day: date) -> IndicatorTarget | None:
     )
 
 
-def set_target(actor, key: str, target: float, deadline: date | None) -> IndicatorTarget:
-    """A new target for `key` from now on (earlier reports keep theirs)."""
+def history(key: str) -> list[IndicatorTarget]:
+    """Every target set for `key`, the latest first."""
+    return list(
+        db.session.scalars(
+            select(IndicatorTarget)
+            .where(IndicatorTarget.key == key)
+            .order_by(IndicatorTarget.set_at.desc(), IndicatorTarget.id.desc())
+        )
+    )
+
+
+def version_of(key: str) -> int:
+    """How many targets were set for `key`: the version an edit is based on."""
+    return db.session.scalar(
+        select(func.count()).select_from(IndicatorTarget).where(IndicatorTarget.key == key)
+    )
+
+
+def set_target(
+    actor, key: str, target: float, deadline: date | None, version=None
+) -> IndicatorTarget:
+    """A new target for `key` from now on (earlier reports keep theirs). A share's target is
+    its part of the park (at most 1), reached by yearly steps; `version` refuses an edit based
+    on a target someone has changed since."""
     if key not in BY_KEY:
         raise InvalidInput(
             "unknown_indicator", _("Indicateur inconnu."), details={"key": "unknown"}
         )
-    if not isinstance(target, int | float) or not 0 < target <= 100_000 or target != target:
+    if version is not None and str(version).strip() != str(version_of(key)):
+        raise StaleVersion(version_of(key))
+    highest = 1 if is_share(key) else 100_000
+    if not isinstance(target, int | float) or target != target or not 0 < target <= highest:
         raise InvalidInput(
             "target_out_of_range",
-            _("La cible est un nombre positif (au plus 100 000)."),
+            _("La part visée est entre 1 et 100 %.")
+            if is_share(key)
+            else _("La cible est un nombre positif (au plus 100 000)."),
             details={"target": "out_of_range"},
         )
     if deadline is not None and not date(2024, 1, 1) <= deadline <= date(2040, 12, 31):

@@ -1,0 +1,17 @@
+"""Reporting forms: a target of the roadmap, edited by the coordinator."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, HiddenField, SubmitField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+
+class TargetForm(FlaskForm):
+    version = HiddenField()
+    target = DecimalField(
+        _l("Cible"),
+        places=None,
+        validators=[DataRequired(_l("Indiquez la cible.")), NumberRange(min=0.01, max=100_000)],
+    )
+    deadline = DateField(_l("Échéance"), validators=[Optional()])
+    submit = SubmitField(_l("Enregistrer la nouvelle cible"))
