@@ -61,6 +61,7 @@ def flows(day: date) -> list[Month]:
         select(func.min(Event.occurred_at)).where(Event.action == FLOWS["received"])
     )
     start = max(first.date() if first else day, day - timedelta(days=31 * (MAX_MONTHS - 1)))
+    start = min(start, date(day.year, day.month, 1) - timedelta(days=1))  # a line: two months
     months = months_until(start, day)
     found = {m.month: m for m in (Month(month) for month in months)}
     before = {name: 0 for name in [*FLOWS, "made_ready"]}

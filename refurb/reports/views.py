@@ -116,9 +116,10 @@ def export_xlsx():
     )
 
 
-@bp.route("/tableau-de-bord/cibles/<key>", methods=["GET", "POST"])
+@bp.route("/tableau-de-bord/cibles/<indicator>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
-def target(key):
+def target(indicator):
+    key = indicator
     definition = BY_KEY.get(key)
     if definition is None:
         abort(404)

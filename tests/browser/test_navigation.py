@@ -9,6 +9,7 @@ from refurb.auth.roles import OrganisationKind, Role
 EXPECTED_MENU = {
     Role.ADMIN: [
         "Accueil",
+        "Tableau de bord",
         "Scanner",
         "Appareils",
         "Donateurs",
@@ -38,7 +39,7 @@ EXPECTED_MENU = {
     Role.LENDER: ["Accueil", "Scanner", "Prêts", "Foyers", "Liste d'attente", "Mon compte"],
     Role.MAINTAINER: ["Accueil", "Scanner", "Ma tournée", "Lieux", "Incidents", "Mon compte"],
     Role.SITE_STAFF: ["Accueil", "Scanner", "Lieux", "Incidents", "Mon compte"],
-    Role.VIEWER: ["Accueil", "Scanner", "Maintenance", "Mon compte"],
+    Role.VIEWER: ["Accueil", "Tableau de bord", "Scanner", "Maintenance", "Mon compte"],
 }
 
 

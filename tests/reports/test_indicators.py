@@ -3,44 +3,24 @@ a device lent three times counted once; a device recycled after being ready stil
 targets edited without changing past figures; the forecast arithmetic; the software shares'
 year steps; the API."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from refurb.auth.models import User
 from refurb.auth.roles import Role
 from refurb.db_types import clock_at
-from refurb.inventory.enums import Category, State
+from refurb.inventory.enums import State
 from refurb.inventory.lifecycle import Action, Context, perform
 from refurb.inventory.models import Device
-from refurb.inventory.services import intake
 from refurb.maintenance.enums import SiteKind
 from refurb.reports.indicators import _forecast, indicators
 from refurb.reports.targets import set_target
-from tests.inventory.conftest import make_ready_able
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+from tests.reports.conftest import at, make_ready, pool_id, receive
 
 
 def by_key(day: date) -> dict:
     return {i.key: i for i in indicators(day)}
-
-
-def receive(actor, day: date, simplified=False) -> Device:
-    with clock_at(at(day)):
-        device = intake.receive_device(actor, category=Category.LAPTOP)
-        device.simplified = simplified
-        return device
-
-
-def make_ready(device, actor, day: date) -> None:
-    with clock_at(at(day)):
-        if device.state == State.RECEIVED:
-            perform(device, Action.START_DIAGNOSIS, Context(actor=actor))
-        make_ready_able(device, actor)
-        perform(device, Action.MARK_READY, Context(actor=actor))
 
 
 @pytest.fixture
@@ -73,18 +53,6 @@ def test_collected_and_made_ready_as_of_each_day(in_app, admin):
         assert by_key(date(2026, 3, 9))["made_ready"].value == 0
         assert by_key(date(2026, 3, 10))["made_ready"].value == 1
         assert by_key(date(2026, 12, 1))["made_ready"].value == 1
-
-
-def pool_id(session) -> int:
-    from refurb.maintenance.models import Site
-    from refurb.maintenance.services.sites import create_site
-
-    found = session.query(Site).filter_by(kind=SiteKind.ROTATION_POOL).first()
-    if found:
-        return found.id
-    return create_site(
-        None, name="Parc tournant", kind=SiteKind.ROTATION_POOL, commune_code="32013"
-    ).id
 
 
 def test_a_past_figure_does_not_change_when_later_work_is_recorded(in_app, admin):
