@@ -23,6 +23,8 @@ DEFAULTS = {
     # Reports from the public on a PC's label, per hour: per client address and per PC.
     "PUBLIC_REPORTS_PER_ADDRESS_HOUR": 3,
     "PUBLIC_REPORTS_PER_DEVICE_HOUR": 5,
+    # The report's figures are kept per date until the next recorded event (refurb.reports).
+    "REPORT_CACHE": True,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

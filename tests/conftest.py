@@ -79,6 +79,7 @@ def app(database_url, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "PUBLIC_URL": "http://localhost",
+            "REPORT_CACHE": False,  # each test's figures computed afresh (tests/reports tries it)
         },
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )

@@ -6,7 +6,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from refurb.fields import FrenchDecimalField
 from refurb.inventory.enums import (
     Category,
     DonorKind,
@@ -56,7 +56,7 @@ class IntakeForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     year_of_manufacture = IntegerField(_l("Année de fabrication"), validators=[Optional()])
-    weight_kg = DecimalField(
+    weight_kg = FrenchDecimalField(
         _l("Poids (kg)"),
         places=2,
         validators=[Optional()],
@@ -82,12 +82,14 @@ class DeviceEditForm(FlaskForm):
     serial_number = StringField(_l("Numéro de série"), validators=[Optional(), Length(max=80)])
     year_of_manufacture = IntegerField(_l("Année de fabrication"), validators=[Optional()])
     cpu = StringField(_l("Processeur"), validators=[Optional(), Length(max=120)])
-    ram_gb = DecimalField(_l("Mémoire vive (Go)"), places=1, validators=[Optional()])
-    screen_inches = DecimalField(_l("Taille d'écran (pouces)"), places=1, validators=[Optional()])
-    battery_design_wh = DecimalField(
+    ram_gb = FrenchDecimalField(_l("Mémoire vive (Go)"), places=1, validators=[Optional()])
+    screen_inches = FrenchDecimalField(
+        _l("Taille d'écran (pouces)"), places=1, validators=[Optional()]
+    )
+    battery_design_wh = FrenchDecimalField(
         _l("Batterie : capacité d'origine (Wh)"), places=1, validators=[Optional()]
     )
-    battery_full_wh = DecimalField(
+    battery_full_wh = FrenchDecimalField(
         _l("Batterie : capacité actuelle (Wh)"), places=1, validators=[Optional()]
     )
     os = StringField(
@@ -103,7 +105,7 @@ class DeviceEditForm(FlaskForm):
         choices=lambda: Grade.choices(_l("— non évalué —")),
         validators=[Optional()],
     )
-    weight_kg = DecimalField(_l("Poids (kg)"), places=2, validators=[Optional()])
+    weight_kg = FrenchDecimalField(_l("Poids (kg)"), places=2, validators=[Optional()])
     accessories = StringField(_l("Accessoires"), validators=[Optional(), Length(max=255)])
     storage_absent = BooleanField(_l("Cet appareil n'a aucun support de stockage"))
     notes = TextAreaField(
@@ -119,7 +121,7 @@ class MediumForm(FlaskForm):
     )
     serial = StringField(_l("Numéro de série du support"), validators=[Optional(), Length(max=80)])
     model = StringField(_l("Modèle"), validators=[Optional(), Length(max=120)])
-    size_gb = DecimalField(_l("Capacité (Go)"), places=0, validators=[Optional()])
+    size_gb = FrenchDecimalField(_l("Capacité (Go)"), places=0, validators=[Optional()])
     submit = SubmitField(_l("Ajouter le support"))
 
 
@@ -254,7 +256,7 @@ class RecyclingBatchForm(FlaskForm):
         description=_l("Une étiquette par ligne (scannez-les à la suite)."),
         render_kw={"rows": 8, "autocapitalize": "characters"},
     )
-    total_weight_kg = DecimalField(
+    total_weight_kg = FrenchDecimalField(
         _l("Poids total pesé (kg)"),
         places=1,
         validators=[Optional()],

@@ -2,13 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, HiddenField, SubmitField
+from wtforms import DateField, HiddenField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
+
+from refurb.fields import FrenchDecimalField
 
 
 class TargetForm(FlaskForm):
     version = HiddenField()
-    target = DecimalField(
+    target = FrenchDecimalField(
         _l("Cible"),
         places=None,
         validators=[DataRequired(_l("Indiquez la cible.")), NumberRange(min=0.01, max=100_000)],

@@ -1,6 +1,7 @@
 """The devices' figures as of D (DESIGN §8): stock by state and category, flows per month with
 their running totals, and the median days from intake to ready."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,8 +12,10 @@ from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.reports.timeline import (
+    at,
     before_end_of,
     days_between,
+    end_of,
     last_state,
     median,
     month_bucket,
@@ -30,15 +33,45 @@ FLOWS = {
 
 
 def stock(day: date) -> dict[tuple[Category, State], int]:
-    """(category, state) → devices in that state at the end of D: each device's last state
-    change by then."""
-    last = last_state("device", day)
-    rows = db.session.execute(
+    """(category, state) → devices in that state at the end of D: today's states, with the
+    devices whose state changed after D put back in their state at D (each one's last state
+    change by then), so that only the changes after D are read from the history."""
+    received = before_end_of(Device.created_at, day)
+    changed_after = select(Event.id).where(
+        Event.subject_type == "device",
+        Event.to_state.is_not(None),
+        Event.occurred_at >= at(end_of(day)),
+    )
+    changed = (
+        select(Event.subject_id)
+        .where(
+            Event.subject_type == "device",
+            Event.to_state.is_not(None),
+            Event.occurred_at >= at(end_of(day)),
+        )
+        .distinct()
+    )
+    counts: Counter = Counter()
+    by_state = (Device.category, Device.state)
+    for category, state, count in db.session.execute(
+        select(*by_state, func.count()).where(received).group_by(*by_state)
+    ):
+        counts[(Category(category), State(state))] += count
+    if db.session.scalar(select(changed_after.exists())) is False:
+        return {key: count for key, count in counts.items() if count}
+    for category, state, count in db.session.execute(
+        select(*by_state, func.count()).where(received, Device.id.in_(changed)).group_by(*by_state)
+    ):
+        counts[(Category(category), State(state))] -= count
+    last = last_state("device", day, Event.subject_id.in_(changed))
+    for category, state, count in db.session.execute(
         select(Device.category, last.c.to_state, func.count())
         .join(last, last.c.subject_id == Device.id)
+        .where(received)
         .group_by(Device.category, last.c.to_state)
-    )
-    return {(Category(category), State(state)): count for category, state, count in rows}
+    ):
+        counts[(Category(category), State(state))] += count
+    return {key: count for key, count in counts.items() if count}
 
 
 @dataclass

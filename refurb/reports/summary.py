@@ -1,14 +1,22 @@
 """Every figure of a report as of D (DESIGN §8), gathered once for the dashboard, the PDF, the
 exports and the API: the indicators and the other figures, none of them personal."""
 
+from collections import OrderedDict
 from datetime import date
 from functools import cached_property
 
+from flask import current_app
+from sqlalchemy import func, select
+
+from refurb.db_types import today, utcnow
+from refurb.extensions import db
+from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
 from refurb.reports.environment import Environment, environment
 from refurb.reports.indicators import Indicator, indicators
 from refurb.reports.lending import LoanFigures, loan_figures
 from refurb.reports.maintenance import Upkeep, upkeep
+from refurb.reports.models import IndicatorTarget
 from refurb.reports.stock import Month, flows, median_days_to_ready, stock
 from refurb.reports.territory import EpciReach, territory
 
@@ -68,5 +76,27 @@ class Summary:
         return sum(self.stock.values())
 
 
+CACHE_SIZE = 16  # dates kept per process
+FRESH_SECONDS = 300  # today's figures also age (an open incident's downtime grows)
+
+
 def summary(day: date) -> Summary:
-    return Summary(day)
+    """The figures as of `day`, kept while nothing is recorded: every change a service makes
+    appends an event (and a target edit a row), so the newest ids version them."""
+    if not current_app.config.get("REPORT_CACHE", True):
+        return Summary(day)
+    moment = utcnow()
+    key = (
+        day,
+        db.session.scalar(select(func.max(Event.id))),
+        db.session.scalar(select(func.max(IndicatorTarget.id))),
+        int(moment.timestamp() // FRESH_SECONDS) if day >= today() else None,
+    )
+    kept: OrderedDict = current_app.extensions.setdefault("refurb.reports", OrderedDict())
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    found = kept[key] = Summary(day)
+    while len(kept) > CACHE_SIZE:
+        kept.popitem(last=False)
+    return found

@@ -335,3 +335,20 @@ def test_the_charts_and_the_report_draw_for_a_programme_with_no_history(client, 
         check=True,
     ).stdout.decode()
     assert "Matériel numérique récupéré 0 400" in " ".join(text.split())
+
+
+def test_the_figures_are_kept_until_something_is_recorded(app, in_app, history, create_user):
+    coordinator = create_user(Role.ADMIN)
+    app.config["REPORT_CACHE"] = True
+    try:
+        with in_app() as session:
+            first = summary(day(40))
+            assert summary(day(40)) is first and summary(day(41)) is not first
+            receive(session.get(User, coordinator.id), day(41))
+            session.commit()
+            again = summary(day(40))
+            assert again is not first
+            assert again.stock == first.stock  # a past date: recomputed, the same
+    finally:
+        app.config["REPORT_CACHE"] = False
+        app.extensions.pop("refurb.reports", None)

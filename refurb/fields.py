@@ -1,0 +1,38 @@
+"""Form fields shared by every module."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField
+
+
+class FrenchDecimalField(DecimalField):
+    """A decimal number as French people type it: "2,5" as well as "2.5", spaces between
+    thousands allowed, shown back with a comma and without trailing zeros."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+        try:
+            self.data = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(_l("Saisissez un nombre, par exemple 2,5.")) from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(_l("Saisissez un nombre, par exemple 2,5."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]  # what was typed, as typed
+        if self.data is None:
+            return ""
+        number = Decimal(str(self.data))
+        if self.places is not None:
+            number = round(number, self.places)
+        text = format(number.normalize(), "f") if number == number.to_integral() else str(number)
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(".", ",")
