@@ -12,7 +12,6 @@ from refurb.auth.access import allow
 from refurb.auth.roles import Role
 from refurb.db_types import today
 from refurb.reports.environment import factors
-from refurb.reports.indicators import indicators
 from refurb.reports.summary import Summary, summary
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Indicateurs et rapport")
@@ -60,7 +59,7 @@ class IndicatorsOut(Schema):
 def list_indicators(args):
     """Every indicator of the roadmap as of a date, with target, deadline, status, forecast."""
     day = args["as_of"] or today()
-    return {"as_of": day, "indicators": [i.as_dict() for i in indicators(day)]}
+    return {"as_of": day, "indicators": [i.as_dict() for i in summary(day).indicators]}
 
 
 MASKED = 'An integer, or the string "< 5" for 1 to 4 households'

@@ -49,7 +49,8 @@ def test_each_role_signs_in_and_visits_its_menu(visit, create_user, role):
     tab = visit()
     tab.sign_in(user.email, user.password)
     page = tab.page
-    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Camille Laborde"
+    home = "Tableau de bord du programme" if role == Role.VIEWER else "Bonjour Camille Laborde"
+    assert page.get_by_role("heading", level=1).inner_text() == home  # a reviewer's home
     menu = page.get_by_role("navigation", name="Navigation principale")
     labels = [link.inner_text() for link in menu.get_by_role("link").all()]
     assert labels == EXPECTED_MENU[role]
