@@ -40,11 +40,12 @@ class LoanFigures:
 def loan_figures(day: date) -> LoanFigures:
     figures = LoanFigures()
     last = last_state("loan", day)
-    due = last.c.details["due_on"].as_string()
+    due = func.coalesce(last.c.details["due_on"].as_string(), "9999")
+    flagged = select(last.c.to_state, (due < day.isoformat()).label("late")).subquery()
     for status, is_overdue, count in db.session.execute(
-        select(
-            last.c.to_state, func.coalesce(due, "9999") < day.isoformat(), func.count()
-        ).group_by(last.c.to_state, func.coalesce(due, "9999") < day.isoformat())
+        select(flagged.c.to_state, flagged.c.late, func.count()).group_by(
+            flagged.c.to_state, flagged.c.late
+        )
     ):
         if status == LoanStatus.ACTIVE:
             figures.active += count
