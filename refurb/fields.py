@@ -4,11 +4,19 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
+from wtforms.widgets import TextInput
 
 
 class FrenchDecimalField(DecimalField):
     """A decimal number as French people type it: "2,5" as well as "2.5", spaces between
-    thousands allowed, shown back with a comma and without trailing zeros."""
+    thousands allowed, shown back with a comma and without trailing zeros. A text input with a
+    decimal keypad: a browser's number input would drop the comma as it is typed."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():

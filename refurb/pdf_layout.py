@@ -42,7 +42,9 @@ SMALL = ParagraphStyle(
 CELL = ParagraphStyle("refurb-cell", parent=BODY, fontSize=8.5, leading=10.5)
 HEAD = ParagraphStyle("refurb-head", parent=CELL, fontName="Helvetica-Bold")
 COMPACT_CELL = ParagraphStyle("refurb-compact-cell", parent=CELL, fontSize=7, leading=8.5)
-COMPACT_HEAD = ParagraphStyle("refurb-compact-head", parent=COMPACT_CELL, fontName="Helvetica-Bold")
+COMPACT_HEAD = ParagraphStyle(
+    "refurb-compact-head", parent=COMPACT_CELL, fontName="Helvetica-Bold", fontSize=6.5
+)
 RIGHT = ParagraphStyle("refurb-right", parent=BODY, alignment=TA_RIGHT)
 
 
@@ -86,6 +88,11 @@ def grid(
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8efe9")),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5a0")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *(
+                    [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+                    if compact
+                    else []
+                ),
             ]
         )
     )

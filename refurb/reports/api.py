@@ -4,6 +4,7 @@
 from dataclasses import asdict
 from datetime import date
 
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from refurb.api import BEARER, Blueprint
@@ -11,7 +12,9 @@ from refurb.api.schemas import ErrorSchema
 from refurb.auth.access import allow
 from refurb.auth.roles import Role
 from refurb.db_types import today
+from refurb.errors import InvalidInput
 from refurb.reports.environment import factors
+from refurb.reports.lending import masked
 from refurb.reports.summary import Summary, summary
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Indicateurs et rapport")
@@ -58,7 +61,7 @@ class IndicatorsOut(Schema):
 @blp.doc(security=[BEARER])
 def list_indicators(args):
     """Every indicator of the roadmap as of a date, with target, deadline, status, forecast."""
-    day = args["as_of"] or today()
+    day = _day(args)
     return {"as_of": day, "indicators": [i.as_dict() for i in summary(day).indicators]}
 
 
@@ -101,13 +104,13 @@ class UnmetOut(Schema):
 
 
 class LoansOut(Schema):
-    households_served = fields.Integer()
+    households_served = fields.Raw(metadata={"description": MASKED})
     active = fields.Integer()
     overdue = fields.Integer()
     returned = fields.Integer()
     gifts = fields.Integer()
     lost = fields.Integer()
-    waiting = fields.Integer()
+    waiting = fields.Raw(metadata={"description": MASKED + " waiting"})
     median_wait_days = fields.Float(allow_none=True)
     unmet_demand = fields.List(fields.Nested(UnmetOut))
 
@@ -124,7 +127,7 @@ class EpciUpkeepOut(Schema):
 class MaintenanceOut(Schema):
     start = fields.Date(data_key="from")
     end = fields.Date(data_key="to")
-    availability = fields.Float()
+    availability = fields.Float(allow_none=True)
     pcs = fields.Integer()
     mttr_hours = fields.Float(allow_none=True)
     incidents_reported = fields.Integer()
@@ -138,7 +141,7 @@ class MaintenanceOut(Schema):
 
 
 class ReachOut(Schema):
-    epci = fields.String()
+    epci = fields.String(allow_none=True, metadata={"description": "null: commune not recorded"})
     collected = fields.Integer()
     households = fields.Raw(metadata={"description": MASKED})
     deployed = fields.Integer()
@@ -181,7 +184,19 @@ class SummaryOut(Schema):
 def report_summary(args):
     """The report's other figures as of a date: stock, flows, loans, maintenance, territory,
     environment (DESIGN §8)."""
-    return summary_json(summary(args["as_of"] or today()))
+    return summary_json(summary(_day(args)))
+
+
+def _day(args) -> date:
+    """The date asked for, default today; a future date has no figures yet."""
+    day = args["as_of"] or today()
+    if day > today():
+        raise InvalidInput(
+            "as_of_in_future",
+            _("La date est dans le futur : les chiffres ne sont connus que jusqu'à aujourd'hui."),
+            details={"as_of": "in_future"},
+        )
+    return day
 
 
 def summary_json(s: Summary) -> dict:
@@ -199,6 +214,8 @@ def summary_json(s: Summary) -> dict:
         "flows": [{**asdict(m), "month": m.month.strftime("%Y-%m")} for m in s.flows],
         "loans": {
             **{k: v for k, v in asdict(loans).items() if k != "unmet"},
+            "households_served": masked(loans.households_served),
+            "waiting": masked(loans.waiting),
             "unmet_demand": [
                 {"category": c.value, "epci": epci, "households": n} for c, epci, n in loans.unmet
             ],

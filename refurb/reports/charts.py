@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Drawing, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
@@ -16,6 +16,7 @@ from refurb.reports.summary import Summary
 
 WIDTH = 480
 FONT = "Helvetica"
+SIZE = 8  # points; still readable when a phone shrinks the 480-point drawing
 INK = colors.black
 GREY = colors.Color(0.55, 0.55, 0.55)
 LIGHT = colors.Color(0.8, 0.8, 0.8)
@@ -60,7 +61,7 @@ def cumulative(summary: Summary) -> Drawing:
         _month_label(months[int(n)].month) if 0 <= int(n) < len(months) else ""
     )
     for axis in (plot.xValueAxis, plot.yValueAxis):
-        axis.labels.fontName, axis.labels.fontSize = FONT, 7
+        axis.labels.fontName, axis.labels.fontSize = FONT, SIZE
     drawing.add(plot)
     names = [
         _("Reçus (cumul)"),
@@ -70,18 +71,15 @@ def cumulative(summary: Summary) -> Drawing:
     ]
     for n, ((colour, width, dash, _marker), name) in enumerate(zip(styles, names, strict=True)):
         x, y = 45 + (n % 2) * 210, 22 - (n // 2) * 12
-        drawing.add(
-            Line(
-                x,
-                y + 3,
-                x + 24,
-                y + 3,
+        drawing.add(  # a polyline: the SVG of a Line goes back over itself, hiding dashes
+            PolyLine(
+                [x, y + 3, x + 24, y + 3],
                 strokeColor=colour,
                 strokeWidth=width,
                 strokeDashArray=list(dash) if dash else None,
             )
         )
-        drawing.add(String(x + 30, y, name, fontName=FONT, fontSize=7))
+        drawing.add(String(x + 30, y, name, fontName=FONT, fontSize=SIZE))
     return drawing
 
 
@@ -93,16 +91,18 @@ def _bars(rows: list[tuple[str, float]], value_format, maximum=None) -> Drawing:
     chart.x, chart.y, chart.width, chart.height = 190, 15, WIDTH - 250, height - 25
     chart.data = [[value for _label, value in reversed(rows)] or [0]]
     chart.categoryAxis.categoryNames = [label for label, _value in reversed(rows)] or [""]
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, SIZE
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, 7
+    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = FONT, SIZE
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = maximum or max([v for _l, v in rows] + [1]) * 1.15
+    if chart.valueAxis.valueMax < 6:  # small counts: whole steps, not 0, 0, 0, 1, 1, 1
+        chart.valueAxis.valueStep = 1
     chart.valueAxis.labelTextFormat = value_format
     chart.bars[0].fillColor = LIGHT
     chart.bars[0].strokeColor = INK
     chart.barLabelFormat = value_format
-    chart.barLabels.fontName, chart.barLabels.fontSize = FONT, 7
+    chart.barLabels.fontName, chart.barLabels.fontSize = FONT, SIZE
     chart.barLabels.boxAnchor, chart.barLabels.dx = "w", 3
     drawing.add(chart)
     return drawing

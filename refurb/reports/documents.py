@@ -55,8 +55,14 @@ def _chart(key: str, summary: Summary) -> list:
     return [Paragraph(text(title), SECTION), draw(summary), Spacer(1, 5 * mm)]
 
 
+def long_date(day) -> str:
+    """5 mars 2026, 1er mars 2026."""
+    text = format_date(day, "d MMMM yyyy")
+    return text.replace("1 ", "1er ", 1) if day.day == 1 and text.startswith("1 ") else text
+
+
 def report_pdf(summary: Summary) -> bytes:
-    day = format_date(summary.as_of, "d MMMM yyyy")
+    day = long_date(summary.as_of)
     by_key = {t.key: t for t in tables(summary)}
     indicators = {i.key: i for i in summary.indicators}
     cover = [

@@ -69,12 +69,14 @@ def workbook(tables: list[Table], as_of: date) -> bytes:
             sheet.append(list(row))
             for value, column, target in zip(row, table.columns, sheet[sheet.max_row], strict=True):
                 if column.kind in NUMBER_FORMATS and not isinstance(value, str):
-                    target.number_format = NUMBER_FORMATS[column.kind]
+                    whole = isinstance(value, int | float) and float(value).is_integer()
+                    target.number_format = "#,##0" if whole else NUMBER_FORMATS[column.kind]
         if table.note:
             sheet.append([])
             sheet.append([table.note])
         for n, column in enumerate(table.columns, start=1):
-            sheet.column_dimensions[get_column_letter(n)].width = max(12, len(column.title) + 2)
+            longest = max([len(str(row[n - 1] or "")) for row in table.rows] + [len(column.title)])
+            sheet.column_dimensions[get_column_letter(n)].width = min(max(12, longest + 2), 60)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

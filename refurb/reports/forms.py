@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SubmitField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from refurb.fields import FrenchDecimalField
 
@@ -13,7 +13,10 @@ class TargetForm(FlaskForm):
     target = FrenchDecimalField(
         _l("Cible"),
         places=None,
-        validators=[DataRequired(_l("Indiquez la cible.")), NumberRange(min=0.01, max=100_000)],
+        validators=[
+            InputRequired(_l("Indiquez la cible.")),
+            NumberRange(min=0.01, max=100_000, message=_l("Entre 0,01 et 100 000.")),
+        ],
     )
     deadline = DateField(_l("Échéance"), validators=[Optional()])
     submit = SubmitField(_l("Enregistrer la nouvelle cible"))

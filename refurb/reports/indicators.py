@@ -105,7 +105,7 @@ def _software(day: date) -> dict:
 @dataclass
 class Indicator:
     key: str
-    label: str
+    label: object  # lazy: kept figures are read in each request's language
     value: float
     target: float
     deadline: date | None
@@ -114,7 +114,7 @@ class Indicator:
     forecast: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "label": str(self.label)}
 
 
 def _forecast(value: float, earlier: float, day: date, target: float, deadline: date) -> dict:
@@ -195,7 +195,7 @@ def indicators(day: date) -> list[Indicator]:
         found.append(
             Indicator(
                 key=definition.key,
-                label=str(definition.label),
+                label=definition.label,
                 value=value,
                 target=target,
                 deadline=deadline,

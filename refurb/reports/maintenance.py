@@ -33,7 +33,7 @@ class EpciUpkeep:
 class Upkeep:
     start: date
     end: date
-    availability: float = 1.0
+    availability: float | None = None  # of the PCs of the sites' current park
     pcs: int = 0
     mttr_hours: float | None = None
     incidents_reported: int = 0
@@ -66,7 +66,7 @@ def upkeep(day: date) -> Upkeep:
         select(Site).where(Site.kind != SiteKind.ROTATION_POOL, Site.created_at < at(end_of(day)))
     ).all()
     downtimes = figures.site_downtime(begin, finish)
-    found.availability, found.pcs = figures.programme_availability(begin, finish, downtimes)
+    found.availability = figures.programme_availability(begin, finish, downtimes)[0]
     times = figures.incident_times(begin, finish)
     found.mttr_hours, found.incidents_reported = times["mttr_hours"], times["reported"]
     found.visits_on_time, found.visits_done = figures.visits_on_time(begin, finish)
@@ -90,6 +90,12 @@ def upkeep(day: date) -> Upkeep:
         group.missing += missing
         group.sites_equipped += 1 if site.id in needs and not missing else 0
     found.by_epci = sorted(groups.values(), key=lambda g: g.epci)
+    for group in groups.values():  # no PC at D: no availability to show
+        if not group.pcs:
+            group.availability = None
+    found.pcs = sum(g.pcs for g in groups.values())
+    if not found.pcs:
+        found.availability = None
     found.sites = len(sites)
     found.sites_equipped = sum(g.sites_equipped for g in groups.values())
     found.missing = sum(g.missing for g in groups.values())

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from refurb.reports.environment import factors
+from refurb.reports.lending import masked
 from refurb.reports.summary import Summary
 
 STATUS = {"reached": _l("Atteint"), "on_track": _l("En bonne voie"), "behind": _l("En retard")}
@@ -62,7 +63,7 @@ def indicators_table(summary: Summary) -> Table:
         projected = i.forecast.get("projected_at_deadline")
         rows.append(
             [
-                f"{i.label} (%)" if scale == 100 else i.label,
+                f"{i.label} (%)" if scale == 100 else str(i.label),
                 round(i.value * scale, 1),
                 round(i.target * scale, 1),
                 i.deadline,
@@ -81,7 +82,7 @@ def indicators_table(summary: Summary) -> Table:
             Column(_("Cible"), "decimal"),
             Column(_("Échéance"), "date"),
             Column(_("Statut"), "text"),
-            Column(_("Projection"), "decimal"),
+            Column(_("Projection"), "int"),
             Column(_("Atteinte prévue"), "date"),
             Column(_("Depuis le"), "date"),
         ],
@@ -147,13 +148,13 @@ def stock_table(summary: Summary) -> Table:
 def loans_table(summary: Summary) -> Table:
     loans = summary.loans
     rows = [
-        [_("Foyers servis (au moins un prêt remis)"), loans.households_served],
+        [_("Foyers servis (au moins un prêt remis)"), masked(loans.households_served)],
         [_("Prêts en cours"), loans.active],
         [_("dont en retard"), loans.overdue],
         [_("Prêts rendus"), loans.returned],
         [_("Prêts transformés en don"), loans.gifts],
         [_("Prêts perdus"), loans.lost],
-        [_("Demandes en attente"), loans.waiting],
+        [_("Demandes en attente"), masked(loans.waiting)],
         [_("Attente médiane de la demande à la remise (jours)"), loans.median_wait_days],
     ]
     return Table(
@@ -196,9 +197,9 @@ def maintenance_table(summary: Summary) -> Table:
         ],
         rows,
         note=_(
-            "Du %(start)s au %(end)s : délai moyen de réparation %(mttr)s h, %(reported)s "
-            "incident(s) signalé(s), %(timely)s visite(s) à l'heure sur %(done)s, "
-            "%(overdue)s visite(s) en retard au %(end)s."
+            "Du %(start)s au %(end)s : délai moyen de réparation %(mttr)s h ; incidents "
+            "signalés : %(reported)s ; visites faites : %(done)s, dont à l'heure : %(timely)s ; "
+            "visites en retard au %(end)s : %(overdue)s."
         )
         % {
             "start": shown(m.start, "date"),
@@ -222,7 +223,10 @@ def territory_table(summary: Summary) -> Table:
             Column(_("Foyers équipés (prêt remis)")),
             Column(_("Appareils installés en lieu")),
         ],
-        [[r.epci, r.collected, r.households, r.deployed] for r in summary.territory],
+        [
+            [r.epci or _("Commune non renseignée"), r.collected, r.households, r.deployed]
+            for r in summary.territory
+        ],
         note=_("Moins de 5 foyers : « < 5 »."),
     )
 

@@ -184,6 +184,18 @@ def set_target(
             else _("La cible est un nombre positif (au plus 100 000)."),
             details={"target": "out_of_range"},
         )
+    if not is_share(key) and target != int(target):
+        raise InvalidInput(
+            "target_not_whole",
+            _("La cible est un nombre entier."),
+            details={"target": "not_whole"},
+        )
+    if deadline is None and BY_KEY[key].deadline is not None:
+        raise InvalidInput(
+            "deadline_required",
+            _("Indiquez l'échéance de cette cible."),
+            details={"deadline": "required"},
+        )
     if deadline is not None and not date(2024, 1, 1) <= deadline <= date(2040, 12, 31):
         raise InvalidInput(
             "deadline_out_of_range",

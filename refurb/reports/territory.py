@@ -5,7 +5,6 @@ devices put in service at sites (by the site's commune)."""
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb.extensions import db
@@ -20,17 +19,16 @@ from refurb.territory.models import Commune, Epci
 
 @dataclass
 class EpciReach:
-    epci: str
+    epci: str | None  # None: the commune was not recorded
     collected: int = 0
     households: int | str = 0  # households a device was lent to, masked
     deployed: int = 0
 
 
 def territory(day: date) -> list[EpciReach]:
-    rows: dict[str, EpciReach] = {}
+    rows: dict[str | None, EpciReach] = {}
 
     def row(name: str | None) -> EpciReach:
-        name = name or _("Commune non renseignée")
         return rows.setdefault(name, EpciReach(name))
 
     for name, count in db.session.execute(
@@ -71,4 +69,4 @@ def territory(day: date) -> list[EpciReach]:
         .group_by(Epci.name)
     ):
         row(name).deployed = count
-    return sorted(rows.values(), key=lambda r: (r.epci == _("Commune non renseignée"), r.epci))
+    return sorted(rows.values(), key=lambda r: (r.epci is None, r.epci or ""))

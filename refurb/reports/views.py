@@ -126,11 +126,11 @@ def target(indicator):
     targets = history(key)
     current = targets[0] if targets else None
     share = is_share(key)
-    shown = (current.target * 100 if share else current.target) if current else None
+    value = (current.target * 100 if share else current.target) if current else None
     form = TargetForm(
         data={
             "version": version_of(key),
-            "target": shown,
+            "target": value,
             "deadline": current.deadline if current else definition.deadline,
         }
     )
@@ -155,4 +155,5 @@ def target(indicator):
         targets=targets,
         form=form,
         share=share,
+        shown=shown,
     ), form_status(form)

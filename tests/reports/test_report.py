@@ -147,7 +147,7 @@ def test_territory_and_maintenance_at_a_date(in_app, history):
         assert auch.households == "< 5" and auch.deployed == 1
         before = {r.epci: r for r in summary(day(30)).territory}
         assert before["CA Grand Auch Coeur de Gascogne"].deployed == 0
-        assert before["Commune non renseignée"].collected == 4  # received with no donor
+        assert before[None].collected == 4  # received with no donor: no commune
         upkeep = summary(day(40)).maintenance
         assert upkeep.pcs == 1 and upkeep.sites == 1 and upkeep.end == day(40)
         assert upkeep.start == day(40) - timedelta(days=89)
@@ -352,3 +352,40 @@ def test_the_figures_are_kept_until_something_is_recorded(app, in_app, history, 
     finally:
         app.config["REPORT_CACHE"] = False
         app.extensions.pop("refurb.reports", None)
+
+
+def test_a_target_is_typed_the_french_way_and_checked(client, login_as, in_app):
+    login_as(Role.ADMIN)
+    page = client.get("/tableau-de-bord/cibles/free_software_share").get_data(as_text=True)
+    assert 'inputmode="decimal"' in page and 'type="number"' not in page
+    share = client.post(
+        "/tableau-de-bord/cibles/free_software_share", data={"version": "1", "target": "45,5"}
+    )
+    assert share.status_code == 302
+    devices = "/tableau-de-bord/cibles/collected"
+    fraction = client.post(devices, data={"version": "1", "target": "450,5", "deadline": ""})
+    page = fraction.get_data(as_text=True)
+    assert fraction.status_code == 400 and "nombre entier" in page
+    assert 'value="450,5"' in page  # what was typed, shown again
+    undated = client.post(devices, data={"version": "1", "target": "450", "deadline": ""})
+    assert undated.status_code == 400 and "Indiquez l&#39;échéance" in undated.get_data(
+        as_text=True
+    )
+    zero = client.post(devices, data={"version": "1", "target": "0", "deadline": "2027-12-31"})
+    assert "Entre 0,01 et 100 000." in zero.get_data(as_text=True)
+    with in_app():
+        assert target_history("free_software_share")[0].target == pytest.approx(0.455)
+        assert [t.target for t in target_history("collected")] == [400]
+
+
+def test_household_totals_are_masked_and_a_future_date_has_no_figures(
+    client, api_token, history, in_app
+):
+    headers, _user = api_token(Role.VIEWER)
+    early = client.get(f"/api/v1/reports/summary?as_of={day(4)}", headers=headers).json
+    assert early["loans"]["waiting"] == "< 5" and early["loans"]["households_served"] == 0
+    assert early["maintenance"]["availability"] is None  # no PC in service yet
+    later = client.get(f"/api/v1/reports/summary?as_of={day(40)}", headers=headers).json
+    assert later["loans"]["waiting"] == 6 and later["maintenance"]["pcs"] == 1
+    future = client.get(f"/api/v1/indicators?as_of={TODAY + timedelta(days=1)}", headers=headers)
+    assert future.status_code == 400 and future.json["error"]["details"] == {"as_of": "in_future"}
