@@ -30,6 +30,8 @@ NUMBERS: dict[str, dict[str, Range]] = {
         "year_of_manufacture": Range(1980, 2100),  # and not after this year, see below
         "weight_kg": Range(0, 100, "kg", low_open=True),
         "ram_gb": Range(0, 4096, "Go", low_open=True),
+        "cpu_cores": Range(1, 1024, "cœurs"),
+        "cpu_threads": Range(1, 2048, "threads"),
         "screen_inches": Range(1, 120, "pouces"),
         "battery_design_wh": Range(0, 500, "Wh", low_open=True),
         "battery_full_wh": Range(0, 500, "Wh"),
@@ -63,6 +65,8 @@ FIELD_LABELS = {
     "year_of_manufacture": _l("L'année de fabrication"),
     "weight_kg": _l("Le poids"),
     "ram_gb": _l("La mémoire vive"),
+    "cpu_cores": _l("Le nombre de cœurs"),
+    "cpu_threads": _l("Le nombre de fils d'exécution"),
     "screen_inches": _l("La taille d'écran"),
     "battery_design_wh": _l("La capacité d'origine de la batterie"),
     "battery_full_wh": _l("La capacité actuelle de la batterie"),

@@ -179,6 +179,7 @@ class MediumKind(Labelled):
     EMMC = "emmc"
     FLASH = "flash"
     OTHER = "other"
+    UNKNOWN = "unknown"  # a report could not tell: the volunteer chooses
 
     @staticmethod
     def LABELS():  # noqa: N802
@@ -189,6 +190,7 @@ class MediumKind(Labelled):
             MediumKind.EMMC: _l("eMMC"),
             MediumKind.FLASH: _l("Mémoire flash (téléphone, tablette)"),
             MediumKind.OTHER: _l("Autre"),
+            MediumKind.UNKNOWN: _l("Type à préciser"),
         }
 
 

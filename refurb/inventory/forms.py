@@ -82,6 +82,10 @@ class DeviceEditForm(FlaskForm):
     serial_number = StringField(_l("Numéro de série"), validators=[Optional(), Length(max=80)])
     year_of_manufacture = IntegerField(_l("Année de fabrication"), validators=[Optional()])
     cpu = StringField(_l("Processeur"), validators=[Optional(), Length(max=120)])
+    cpu_cores = IntegerField(_l("Cœurs"), validators=[Optional(), NumberRange(min=1, max=1024)])
+    cpu_threads = IntegerField(
+        _l("Fils d'exécution (threads)"), validators=[Optional(), NumberRange(min=1, max=2048)]
+    )
     ram_gb = FrenchDecimalField(_l("Mémoire vive (Go)"), places=1, validators=[Optional()])
     screen_inches = FrenchDecimalField(
         _l("Taille d'écran (pouces)"), places=1, validators=[Optional()]

@@ -81,6 +81,7 @@ MATRIX: dict[str, tuple] = {
     "inventory.erase": ({T},),
     "inventory.add_medium": ({T},),
     "inventory.remove_medium": ({T},),
+    "inventory.correct_medium": ({T},),
     "inventory.erasure_certificate_pdf": ({T},),
     "inventory.repair": ({T},),
     "inventory.upload_snapshot": ({T},),

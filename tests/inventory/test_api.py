@@ -9,7 +9,7 @@ from refurb.auth.roles import OrganisationKind, Role
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, State
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "data"
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_the_workbench_through_the_api(client, bearer, make_device):
     )
     snapshot = client.post(
         f"/api/v1/devices/{tag}/snapshots",
-        data=(FIXTURES / "smartctl-nvme.json").read_bytes(),
+        data=(FIXTURES / "smartctl-nvme-intel-660p-ssdpeknw010t8.json").read_bytes(),
         content_type="application/json",
         headers=bearer,
     )
@@ -143,7 +143,7 @@ def test_the_workbench_through_the_api(client, bearer, make_device):
     erased = client.post(
         f"/api/v1/devices/{tag}/erasures",
         json={
-            "medium_serial": "S4ELNX0N812345",
+            "medium_serial": "BTNH93710FS91P0B",
             "method": "purge",
             "tool": "nvme sanitize",
             "verified": True,

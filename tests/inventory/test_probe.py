@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 from refurb.auth.models import User
-from refurb.inventory.enums import State
+from refurb.inventory.enums import MediumKind, State
 from refurb.inventory.models import Device
 
 ROOT = Path(__file__).parent.parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "data"
 
 
 def test_probe_uploads_reports_and_reports_refusals(
@@ -21,8 +21,8 @@ def test_probe_uploads_reports_and_reports_refusals(
         "/api/v1/auth/token", json={"email": technician.email, "password": technician.password}
     ).json["token"]
     for name in (
-        "lshw-vm-debian12.json",
-        "smartctl-sata-ssd.json",
+        "lshw-laptop-thinkpad-x1carbon5-nvme-sdreader.json",
+        "smartctl-x-nvme-samsung-pm961-mzvlw1t0-thinkpad.json",
         "smartctl-virtio-unreadable.json",
     ):
         shutil.copy(FIXTURES / name, tmp_path / name)
@@ -43,14 +43,23 @@ def test_probe_uploads_reports_and_reports_refusals(
         timeout=60,
     )
     assert result.returncode == 1  # one report refused
-    assert "lshw-vm-debian12.json : envoyé (lshw)" in result.stdout
-    assert "smartctl-sata-ssd.json : envoyé (smartctl)" in result.stdout
+    assert "lshw-laptop-thinkpad-x1carbon5-nvme-sdreader.json : envoyé (lshw)" in result.stdout
+    assert "smartctl-x-nvme-samsung-pm961-mzvlw1t0-thinkpad.json : envoyé (smartctl)" in (
+        result.stdout
+    )
     assert "smartctl-virtio-unreadable.json : refusé" in result.stderr
     assert "2 rapport(s) accepté(s), 1 refusé(s)" in result.stdout
     with in_app() as session:
         device = session.query(Device).filter_by(tag=tag).one()
-        assert device.cpu == "AMD EPYC"
-        assert any(m.serial == "2035E4A1B2C3" for m in device.active_media)
+        assert device.cpu == "Intel(R) Core(TM) i7-7500U CPU @ 2.70GHz"
+        assert (device.cpu_cores, device.cpu_threads) == (2, 4)
+        # one NVMe disk, described by both reports: the card readers are not media
+        (disk,) = device.active_media
+        assert (disk.kind, disk.serial, disk.health_percent) == (
+            MediumKind.NVME,
+            "S35ANX0J401001",
+            98,
+        )
         assert session.get(User, technician.id)
 
 

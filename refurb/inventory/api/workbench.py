@@ -115,7 +115,8 @@ def create_repair(payload, tag):
 @blp.doc(
     **DOC,
     description="Body: the raw output of `lshw -json` or `smartctl -j -a` "
-    "(application/json), or a multipart form with a `file` field.",
+    "(application/json), or a multipart form with a `file` field. Header `X-Boot-Device` "
+    "(e.g. /dev/sdb): the live USB stick the machine was booted from, not one of its disks.",
 )
 def create_snapshot(tag):
     """Upload a hardware report; specs and storage media are filled from it."""
@@ -123,5 +124,6 @@ def create_snapshot(tag):
     upload = request.files.get("file")
     raw = upload.read() if upload else request.get_data()
     name = upload.filename if upload else request.headers.get("X-Filename", "")
-    snapshot = apply_snapshot(device, current_actor(), raw, name or "")
+    boot = request.headers.get("X-Boot-Device", "")
+    snapshot = apply_snapshot(device, current_actor(), raw, name or "", boot_device=boot)
     return {"id": snapshot.id, "kind": snapshot.kind, "summary": snapshot.summary, "device": device}

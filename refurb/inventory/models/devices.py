@@ -1,8 +1,9 @@
 """A device and its storage media."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refurb.db_types import UTCDateTime, str_enum, utcnow
@@ -41,6 +42,8 @@ class Device(db.Model):
     serial_number: Mapped[str | None] = mapped_column(String(80), index=True)
     year_of_manufacture: Mapped[int | None]
     cpu: Mapped[str | None] = mapped_column(String(120))
+    cpu_cores: Mapped[int | None]
+    cpu_threads: Mapped[int | None]
     ram_gb: Mapped[float | None]
     screen_inches: Mapped[float | None]
     battery_design_wh: Mapped[float | None]
@@ -74,6 +77,9 @@ class Device(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Where each spec came from: field → {"snapshot": id, "kind": "lshw"} or {"person": user id}.
+    # A person's value is never overwritten by a later report.
+    spec_sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(default=1)
 
     collection = relationship("Collection", lazy="raise")
@@ -123,6 +129,11 @@ class StorageMedium(db.Model):
     power_on_hours: Mapped[int | None]
     # Taken out of the device (for destruction or reuse elsewhere): no longer counts.
     is_removed: Mapped[bool] = mapped_column(default=False)
+    # "manual" (typed by a person), "lshw" or "smartctl"; the report that last described it;
+    # the fields a person corrected, which no later report overwrites.
+    source: Mapped[str] = mapped_column(String(16), default="manual")
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id"), index=True)
+    corrected: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     device: Mapped[Device] = relationship(back_populates="media")

@@ -20,6 +20,7 @@ from refurb.inventory.enums import (
     RepairBarrier,
     RepairStatus,
 )
+from refurb.inventory.hardware_reports import REPORTED_SPECS
 from refurb.inventory.models import Device, Diagnosis, Erasure, Repair, StorageMedium
 from refurb.inventory.services.intake import check_device_fields, normalise_serial
 from refurb.numbering import next_reference
@@ -31,6 +32,8 @@ EDITABLE_FIELDS = {
     "serial_number",
     "year_of_manufacture",
     "cpu",
+    "cpu_cores",
+    "cpu_threads",
     "ram_gb",
     "screen_inches",
     "battery_design_wh",
@@ -175,6 +178,42 @@ def remove_medium(device: Device, medium: StorageMedium, actor, note: str = "") 
     db.session.flush()
 
 
+def correct_medium(device: Device, medium: StorageMedium, actor, **values) -> list[str]:
+    """A person corrects what a report (or someone) got wrong: kind, serial, model, size.
+    The fields changed are marked corrected, and no later report overwrites them."""
+    ensure_open(device)
+    if medium.device_id != device.id or medium.is_removed:
+        raise InvalidInput("medium_elsewhere", _("Ce support n'appartient pas à cet appareil."))
+    values["serial"] = (values.get("serial") or "").strip()
+    values["model"] = (values.get("model") or "").strip()
+    check_fields(
+        StorageMedium,
+        {"serial": values["serial"], "model": values["model"], "size_gb": values.get("size_gb")},
+    )
+    if values["serial"] and any(
+        m.serial == values["serial"] for m in device.active_media if m.id != medium.id
+    ):
+        raise InvalidInput(
+            "medium_exists",
+            _("Un autre support de l'appareil porte déjà ce numéro de série."),
+            details={"serial": "exists"},
+        )
+    changed = sorted(k for k, v in values.items() if getattr(medium, k) != v)
+    for key in changed:
+        setattr(medium, key, values[key])
+    if changed:
+        medium.corrected = sorted(set(medium.corrected or []) | set(changed))
+        record(
+            "device",
+            device.id,
+            "device.medium_corrected",
+            actor=actor,
+            details={"medium_id": medium.id, "changed": changed},
+        )
+        db.session.flush()
+    return changed
+
+
 def record_erasure(
     device: Device,
     actor,
@@ -315,6 +354,13 @@ def update_device(device: Device, actor, version, **fields) -> list[str]:
     changed = sorted(k for k, v in fields.items() if getattr(device, k) != v)
     for key in changed:
         setattr(device, key, fields[key])
+    reported = [k for k in changed if k in REPORTED_SPECS]
+    if reported:  # a person's value: no later hardware report overwrites it
+        moment = utcnow().isoformat()
+        device.spec_sources = {
+            **(device.spec_sources or {}),
+            **{k: {"person": getattr(actor, "id", None), "at": moment} for k in reported},
+        }
     if changed:
         record("device", device.id, "device.edited", actor=actor, details={"changed": changed})
         db.session.flush()

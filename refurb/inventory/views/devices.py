@@ -122,6 +122,9 @@ def intake_device():
     return render_template("inventory/intake.html", form=form), form_status(form)
 
 
+SPEC_LABELLED = ("brand", "model", "serial_number", "cpu", "ram_gb", "battery_design_wh")
+
+
 def _device_page(device, edit_form=None, status=200):
     diagnosis = readiness.latest_diagnosis(device)
     erasures = db.session.scalars(
@@ -160,6 +163,8 @@ def _device_page(device, edit_form=None, status=200):
         cycle_erasures=[e for e in erasures if e.performed_at >= device.cycle_started_at],
         repairs=repairs,
         snapshots=snapshots,
+        reports={row.id: row for row in snapshots},
+        spec_labels={name: edit_form[name].label.text for name in SPEC_LABELLED},
         history=history,
         collection=collection,
         site=site,

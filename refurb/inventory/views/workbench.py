@@ -24,7 +24,7 @@ from refurb.inventory.enums import (
     RepairStatus,
 )
 from refurb.inventory.forms import ErasureForm, MediumForm, RepairForm, SnapshotForm
-from refurb.inventory.models import Erasure, StorageMedium
+from refurb.inventory.models import Erasure, Snapshot, StorageMedium
 from refurb.inventory.ords import export_ords
 from refurb.inventory.services import workshop
 from refurb.inventory.services.lookup import device_by_tag
@@ -123,6 +123,47 @@ def remove_medium(tag, medium_id):
     return redirect(url_for(".erase", tag=device.tag))
 
 
+@bp.route("/appareils/<tag>/supports/<int:medium_id>/corriger", methods=["POST"])
+@allow(*WORKSHOP)
+def correct_medium(tag, medium_id):
+    device = device_by_tag(tag)
+    medium = get_or_not_found(StorageMedium, medium_id)
+    form = MediumForm(prefix=f"fix{medium_id}")
+    if form.validate_on_submit():
+        with refusal_shown() as outcome:
+            changed = workshop.correct_medium(
+                device,
+                medium,
+                current_user,
+                kind=MediumKind(form.kind.data),
+                serial=form.serial.data or "",
+                model=form.model.data or "",
+                size_gb=float(form.size_gb.data) if form.size_gb.data is not None else None,
+            )
+        if outcome.ok:
+            flash(
+                _("Support corrigé : les prochains rapports ne changeront pas ces valeurs.")
+                if changed
+                else _("Aucune modification."),
+                "success",
+            )
+    else:
+        flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
+    return redirect(url_for(".erase", tag=device.tag))
+
+
+def reports_of(device) -> dict:
+    """id → (kind, uploaded_at) of the device's hardware reports: where a value came from."""
+    return {
+        row.id: row
+        for row in db.session.execute(
+            select(Snapshot.id, Snapshot.kind, Snapshot.uploaded_at).where(
+                Snapshot.device_id == device.id
+            )
+        )
+    }
+
+
 def _medium_choices(device):
     return [(None, _("— choisissez —"))] + [(m.id, m.label) for m in device.active_media]
 
@@ -164,7 +205,12 @@ def erase(tag):
         device=device,
         form=form,
         medium_form=MediumForm(prefix="medium"),
+        fix_forms={
+            m.id: MediumForm(prefix=f"fix{m.id}", obj=m, data={"kind": m.kind.value})
+            for m in device.active_media
+        },
         remove_form=ConfirmForm(prefix="remove"),
+        reports=reports_of(device),
         pending=pending,
     ), (400 if form.is_submitted() else 200)
 
