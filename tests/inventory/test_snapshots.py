@@ -365,3 +365,19 @@ def test_the_upload_page_explains_a_refused_file(client, login_as, make_device):
         and "smartctl n" in page
         and "Unable to detect device type" in page
     )
+
+
+def test_a_report_of_a_new_disk_adds_it_and_the_erasure_guard_asks_for_both(
+    in_app, make_device, technician
+):
+    made = make_device(State.DIAGNOSIS, serial_number=None)
+    with in_app() as session:
+        device = session.get(Device, made.id)
+        actor = session.get(User, technician.id)
+        for name in (THINKPAD, PM961, "smartctl-x-sata-ssd-samsung-860evo-devstats.json"):
+            apply_snapshot(device, actor, fixture(name), name)
+        session.commit()
+        assert sorted((m.kind, m.serial) for m in readiness.media_not_erased(device)) == [
+            (N, "S35ANX0J401001"),
+            (S, "S3YZNB0KB00864E"),
+        ]
