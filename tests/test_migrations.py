@@ -11,3 +11,47 @@ def test_migrated_schema_matches_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_upgrading_a_database_in_use_keeps_its_rows(tmp_path):
+    """A table rebuilt by a migration on SQLite (batch mode) while other tables point to it:
+    the upgrade from the previous revision succeeds and every row still points somewhere."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from refurb import MIGRATIONS as DIRECTORY
+    from refurb import create_app
+
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}"},
+        instance_path=str(tmp_path),
+    )
+    with app.app_context():
+        upgrade(directory=DIRECTORY, revision="0008_indicator_targets")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO devices (id, tag, category, brand, model, state, state_changed_at,"
+                    " cycle_started_at, created_at, version, has_free_software, has_dys_software,"
+                    " simplified, storage_absent, accessories, notes) VALUES (1, 'GN-TEST', "
+                    "'laptop', '', '', 'diagnosis', '2026-01-01', '2026-01-01', '2026-01-01', 1,"
+                    " 0, 0, 0, 0, '', '')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO storage_media (id, device_id, kind, serial, model, is_removed,"
+                    " created_at) VALUES (1, 1, 'ssd', 'S1', '', 0, '2026-01-01')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO erasures (device_id, medium_id, medium_serial, method, tool,"
+                    " verified, verification_note, performed_at, certificate_number) VALUES"
+                    " (1, 1, 'S1', 'purge', 'nwipe', 1, '', '2026-01-01', 'CE-2026-00001')"
+                )
+            )
+        upgrade(directory=DIRECTORY)
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT source FROM storage_media")).scalar() == "manual"
+            assert connection.execute(text("SELECT count(*) FROM erasures")).scalar() == 1
