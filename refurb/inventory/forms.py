@@ -120,8 +120,10 @@ class DeviceEditForm(FlaskForm):
 
 
 class MediumForm(FlaskForm):
-    kind = SelectField(
-        _l("Type de support"), choices=MediumKind.choices, validators=[DataRequired()]
+    kind = SelectField(  # a person says what it is: "to be confirmed" is only a report's
+        _l("Type de support"),
+        choices=lambda: [c for c in MediumKind.choices() if c[0] != MediumKind.UNKNOWN.value],
+        validators=[DataRequired()],
     )
     serial = StringField(_l("Numéro de série du support"), validators=[Optional(), Length(max=80)])
     model = StringField(_l("Modèle"), validators=[Optional(), Length(max=120)])

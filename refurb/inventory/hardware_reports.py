@@ -70,12 +70,21 @@ def parse_snapshot(raw: str, boot_device: str = "") -> Reading:
                 "ou « smartctl -j -a »."
             ),
         ) from error
-    if isinstance(data, dict) and "smartctl" in data:
-        return read_smartctl(data, boot_device)
-    if isinstance(data, list) and data and isinstance(data[0], dict) and "class" in data[0]:
-        data = data[0]  # recent lshw versions wrap the tree in a list
-    if isinstance(data, dict) and data.get("class") == "system":
-        return read_lshw(data, boot_device)
+    try:
+        if isinstance(data, dict) and "smartctl" in data:
+            return read_smartctl(data, boot_device)
+        if isinstance(data, list) and data and isinstance(data[0], dict) and "class" in data[0]:
+            data = data[0]  # recent lshw versions wrap the tree in a list
+        if isinstance(data, dict) and data.get("class") == "system":
+            return read_lshw(data, boot_device)
+    except (TypeError, AttributeError, KeyError, ValueError) as error:  # a value of an odd shape
+        raise _refuse(
+            "snapshot_malformed",
+            _(
+                "Ce rapport a une forme inattendue : relancez « lshw -json » ou "
+                "« smartctl -j -a » sans modifier le fichier."
+            ),
+        ) from error
     raise _refuse(
         "snapshot_unknown",
         _("Rapport non reconnu : seuls « lshw -json » et « smartctl -j -a » sont lus."),
@@ -188,9 +197,10 @@ def read_smartctl(data: dict, boot_device: str = "") -> Reading:
     name = str(data.get("device", {}).get("name", ""))
     if boot_device and name and name == boot_device:
         return Reading(kind="smartctl")  # the live USB stick: not a disk of the machine
-    capacity = data.get("user_capacity", {}).get("bytes") or data.get("nvme_total_capacity")
-    passed = data.get("smart_status", {}).get("passed")
-    hours = data.get("power_on_time", {}).get("hours")
+    capacity = (data.get("user_capacity") or {}).get("bytes") or data.get("nvme_total_capacity")
+    capacity = capacity if _number(capacity) else None
+    passed = (data.get("smart_status") or {}).get("passed")
+    hours = (data.get("power_on_time") or {}).get("hours")
     return Reading(
         kind="smartctl",
         media=[
@@ -213,11 +223,16 @@ REMOVABLE_WORDS = ("card reader", "sd/mmc", "multi-card", "ms/ms-pro", "sd card"
 OPTICAL_WORDS = ("dvd", "cd-rom", "cdrom", "optical", "blu-ray", "bd-r")
 
 
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
 def _walk(node: dict, parent: dict | None = None):
-    """Each node with its parent."""
+    """Each node with its parent (what is not a node is skipped)."""
     yield node, parent
     for child in node.get("children", []) or []:
-        yield from _walk(child, node)
+        if isinstance(child, dict):
+            yield from _walk(child, node)
 
 
 def _text(node: dict | None, *keys: str) -> str:
@@ -237,7 +252,7 @@ def _is_fixed_storage(node: dict, parent: dict | None, boot_device: str) -> bool
     disk) or the device the probe booted from."""
     if node.get("class") != "disk":
         return False
-    if not isinstance(node.get("size"), int | float) and not _logicalnames(node):
+    if not _number(node.get("size")) and not _logicalnames(node):
         return False  # a slot with nothing in it
     words = _text(node, "id", "description", "product", "vendor") + _text(
         parent, "id", "description", "product", "vendor"
@@ -292,6 +307,8 @@ def _battery_wh(node: dict) -> float | None:
 def _cpu_counts(node: dict) -> dict:
     counts = {}
     configuration = node.get("configuration") or {}
+    if not isinstance(configuration, dict):
+        return {}
     for key, name in (("cores", "cpu_cores"), ("threads", "cpu_threads")):
         value = str(configuration.get(key, "")).strip()
         if value.isdigit() and 0 < int(value) <= 1024:
@@ -315,7 +332,7 @@ def read_lshw(root: dict, boot_device: str = "") -> Reading:
         if kind == "processor" and fact(node.get("product")) and "cpu" not in specs:
             specs["cpu"] = fact(node["product"])
             specs.update(_cpu_counts(node))
-        elif kind == "memory" and node.get("id") == "memory" and node.get("size"):
+        elif kind == "memory" and node.get("id") == "memory" and _number(node.get("size")):
             specs["ram_gb"] = round(node["size"] / 2**30, 1)
         elif kind == "power" and (wh := _battery_wh(node)) is not None:
             specs.setdefault("battery_design_wh", wh)
@@ -330,7 +347,7 @@ def read_lshw(root: dict, boot_device: str = "") -> Reading:
                     kind=_lshw_medium_kind(node, parent),
                     serial=serial,
                     model=model,
-                    size_gb=round(node["size"] / 1e9, 1) if node.get("size") else None,
+                    size_gb=round(node["size"] / 1e9, 1) if _number(node.get("size")) else None,
                 )
             )
     return Reading(kind="lshw", specs=specs, media=media)

@@ -105,13 +105,15 @@ def run_migrations_online():
             raw.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
-            raw.execute("PRAGMA foreign_keys=ON")
-            if broken:
-                raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall() if sqlite else []
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -381,3 +381,124 @@ def test_a_report_of_a_new_disk_adds_it_and_the_erasure_guard_asks_for_both(
             (N, "S35ANX0J401001"),
             (S, "S3YZNB0KB00864E"),
         ]
+
+
+def _lshw(disks) -> str:
+    """A minimal lshw tree with SATA disks (serial, bytes) — for the matching rules only."""
+    children = [
+        {"class": "disk", "id": f"disk:{n}", "logicalname": f"/dev/sd{'abcd'[n]}", "size": size}
+        | ({"serial": serial} if serial else {})
+        for n, (serial, size) in enumerate(disks)
+    ]
+    return json.dumps(
+        {"class": "system", "id": "pc", "children": [{"class": "storage", "children": children}]}
+    )
+
+
+def _smartctl(serial: str, size: int, name="/dev/sda") -> str:
+    return json.dumps(
+        {
+            "smartctl": {"exit_status": 0},
+            "device": {"name": name, "protocol": "ATA"},
+            "model_name": "M",
+            "serial_number": serial,
+            "user_capacity": {"bytes": size},
+            "rotation_rate": 7200,
+        }
+    )
+
+
+GB500, GB250 = 500_107_862_016, 250_059_350_016
+
+
+def test_matching_keeps_each_disk_its_own_record(in_app, make_device, technician):
+    made = make_device(State.DIAGNOSIS, serial_number=None)
+    with in_app() as session:
+        device = session.get(Device, made.id)
+        actor = session.get(User, technician.id)
+
+        def media():
+            return sorted((m.serial, m.size_gb, m.is_removed) for m in device.media)
+
+        # two disks of one size that lshw cannot tell apart, then smartctl names them
+        both = _lshw([("", GB500), ("", GB500)])
+        apply_snapshot(device, actor, both, "a")
+        apply_snapshot(device, actor, both, "a")
+        apply_snapshot(device, actor, _smartctl("SA", GB500), "sda")
+        apply_snapshot(device, actor, _smartctl("SB", GB500, "/dev/sdb"), "sdb")
+        apply_snapshot(device, actor, both, "a")
+        assert media() == [("SA", 500.1, False), ("SB", 500.1, False)]
+        # a serial-less disk does not take the record of a disk the report names
+        apply_snapshot(device, actor, _lshw([("", GB250), ("SA", GB500), ("SB", GB500)]), "b")
+        assert media() == [("", 250.1, False), ("SA", 500.1, False), ("SB", 500.1, False)]
+        # swapped out, then back: the same record (and its erasures) again
+        apply_snapshot(device, actor, _lshw([("SA", GB500)]), "c")
+        assert media() == [("", 250.1, True), ("SA", 500.1, False), ("SB", 500.1, True)]
+        apply_snapshot(device, actor, _smartctl("SB", GB500), "old")  # an old file: stays out
+        assert ("SB", 500.1, True) in media()
+        apply_snapshot(device, actor, _lshw([("SA", GB500), ("SB", GB500)]), "d")
+        assert media() == [("", 250.1, True), ("SA", 500.1, False), ("SB", 500.1, False)]
+        # a report that sees no disk at all (lshw without root) removes nothing
+        apply_snapshot(device, actor, _lshw([]), "e")
+        assert [m.serial for m in device.active_media] == ["SA", "SB"]
+
+
+def test_what_a_person_typed_or_corrected_is_how_it_stays(in_app, make_device, technician):
+    made = make_device(State.DIAGNOSIS, serial_number=None)
+    with in_app() as session:
+        device = session.get(Device, made.id)
+        actor = session.get(User, technician.id)
+        typed = workshop.add_medium(device, actor, MediumKind.SSD, "S1", "Typed model", 480.0)
+        apply_snapshot(device, actor, _lshw([("S1", GB500)]), "a")
+        assert (typed.model, typed.size_gb, typed.kind) == ("Typed model", 480.0, S)
+        # a reported disk whose serial a person corrected is still found, not re-added
+        apply_snapshot(device, actor, _lshw([("S1", GB500), ("S2", GB250)]), "b")
+        (reported,) = [m for m in device.active_media if m.serial == "S2"]
+        workshop.record_erasure(device, actor, reported, ErasureMethod.PURGE, "nwipe", True)
+        workshop.correct_medium(
+            device, reported, actor, kind=H, serial="S2-REAL", model="", size_gb=250.0
+        )
+        apply_snapshot(device, actor, _lshw([("S1", GB500), ("S2", GB250)]), "c")
+        assert sorted(m.serial for m in device.active_media) == ["S1", "S2-REAL"]
+        assert readiness.media_not_erased(device) == [typed]
+
+
+def test_an_empty_field_saved_is_not_a_persons_value(client, login_as, make_device, in_app):
+    from refurb.auth.roles import Role
+
+    login_as(Role.TECHNICIAN)
+    made = make_device(State.DIAGNOSIS)
+    with in_app() as session:
+        version = session.get(Device, made.id).version
+    saved = client.post(
+        f"/appareils/{made.tag}/modifier",
+        data={"version": version, "brand": "Lenovo", "model": "ThinkPad T480", "grade": "B"},
+    )
+    assert saved.status_code == 302
+    name = "lshw-laptop-dell-latitude-e5530-usbstick.json"
+    with in_app() as session:
+        device = session.get(Device, made.id)
+        assert "cpu" not in (device.spec_sources or {})
+        apply_snapshot(device, session.get(User, device.created_by_id), fixture(name), name)
+        assert device.cpu == "Intel(R) Core(TM) i5-3340M CPU @ 2.70GHz"
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"class": "system", "children": [None]},
+        {"class": "system", "children": [{"class": "memory", "id": "memory", "size": "8G"}]},
+        {"class": "system", "children": [{"class": "processor", "configuration": ["x"]}]},
+        {"class": "system", "children": [{"class": "disk", "size": "big", "logicalname": 5}]},
+    ],
+)
+def test_an_odd_report_is_read_or_refused_never_a_crash(tree):
+    try:
+        parse_snapshot(json.dumps(tree))
+    except InvalidInput as refused:
+        assert refused.code == "snapshot_malformed"
+    broken = json.loads(fixture("smartctl-nvme-intel-660p-ssdpeknw010t8.json"))
+    broken["device"] = None
+    with pytest.raises(InvalidInput) as refused:
+        parse_snapshot(json.dumps(broken))
+    assert refused.value.code == "snapshot_malformed"

@@ -134,6 +134,10 @@ class StorageMedium(db.Model):
     source: Mapped[str] = mapped_column(String(16), default="manual")
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id"), index=True)
     corrected: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the reports call it (serial, size), whatever a person corrected: how the next
+    # report finds it. Removed because a newer report no longer saw it in the machine.
+    reported: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    removed_by_report: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     device: Mapped[Device] = relationship(back_populates="media")

@@ -72,6 +72,8 @@ def _fill_specs(device: Device, reading, snapshot: Snapshot) -> list[str]:
             continue  # typed at intake
         if key == "serial_number":
             value = normalise_serial(value)
+        if isinstance(value, str):
+            value = value[: LENGTHS.get(key, 120)]
         sources[key] = {"snapshot": snapshot.id, "kind": reading.kind}
         if getattr(device, key) != value:
             setattr(device, key, value)
@@ -81,71 +83,108 @@ def _fill_specs(device: Device, reading, snapshot: Snapshot) -> list[str]:
 
 
 MEASURES = ("health_percent", "smart_passed", "power_on_hours")
+# Column lengths of what a report may write (a report's text is cut, never refused for it).
+LENGTHS = {"brand": 80, "model": 120, "serial_number": 80, "cpu": 120}
 
 
 def _same_size(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and abs(a - b) <= max(a, b) * 0.01
 
 
-def _match(device: Device, found, taken: set[int]) -> StorageMedium | None:
-    """The medium this report describes: the same serial; or, for a disk reported without
-    one (or only now with one), a medium from a report with no serial and the same size."""
-    candidates = [m for m in device.active_media if m.id not in taken]
-    if found.serial:
-        same = next((m for m in candidates if m.serial == found.serial), None)
-        if same is not None:
-            return same
-    return next(
-        (
-            m
-            for m in candidates
-            if m.source != "manual"
-            and (not m.serial or not found.serial)
-            and _same_size(m.size_gb, found.size_gb)
-        ),
-        None,
-    )
+def _reported(medium: StorageMedium, key: str):
+    """What the reports call this medium (a person's correction does not change it)."""
+    return (medium.reported or {}).get(key, getattr(medium, key))
+
+
+def _pair(device: Device, media: list) -> dict[int, StorageMedium]:
+    """found index → the medium it describes. First the same serial (as reported or as
+    corrected), across the whole report; then the same size, where one side has no serial."""
+    pool = list(device.media)
+    paired: dict[int, StorageMedium] = {}
+    for n, found in enumerate(media):
+        if not found.serial:
+            continue
+        for medium in pool:
+            if medium.is_removed and not medium.removed_by_report:
+                continue  # a person took it out
+            if found.serial in (medium.serial, _reported(medium, "serial")):
+                paired[n] = medium
+                pool.remove(medium)
+                break
+    for n, found in enumerate(media):
+        if n in paired:
+            continue
+        for medium in pool:
+            if medium.is_removed or (
+                found.serial and (medium.serial or _reported(medium, "serial"))
+            ):
+                continue  # two serials that differ are two disks
+            if _same_size(_reported(medium, "size_gb"), found.size_gb) or (
+                found.size_gb is None and _reported(medium, "size_gb") is None and not found.serial
+            ):
+                paired[n] = medium
+                pool.remove(medium)
+                break
+    return paired
 
 
 def _sync_media(device: Device, actor, reading, snapshot: Snapshot):
-    added, updated, taken = [], [], set()
-    authority = reading.kind == "smartctl"  # smartctl knows a disk's kind; lshw may not
-    for found in reading.media:
-        medium = _match(device, found, taken)
+    added, updated = [], []
+    lshw = reading.kind == "lshw"  # lshw says which disks are in the machine
+    paired = _pair(device, reading.media)
+    seen: set[int] = set()
+    for n, found in enumerate(reading.media):
+        medium = paired.get(n)
         if medium is None:
             medium = add_medium(
                 device,
                 actor,
                 found.kind,
-                found.serial,
-                found.model,
+                found.serial[:80],
+                found.model[:120],
                 found.size_gb,
                 source=reading.kind,
                 snapshot_id=snapshot.id,
+                reported={"serial": found.serial[:80], "size_gb": found.size_gb},
                 **{k: getattr(found, k) for k in MEASURES},
             )
             added.append(medium.id)
         else:
-            values = {
-                "serial": found.serial,
-                "model": found.model,
-                "size_gb": found.size_gb,
-                **{k: getattr(found, k) for k in MEASURES},
-            }
-            if authority or medium.kind == MediumKind.UNKNOWN:
-                values["kind"] = found.kind
-            for key, value in values.items():
-                kept = key in (medium.corrected or []) or value in (None, "", MediumKind.UNKNOWN)
-                if not kept:
-                    setattr(medium, key, value)
+            if medium.is_removed and not lshw:
+                continue  # an old disk's smartctl: lshw says it is no longer in the machine
+            if medium.is_removed:  # back in the machine: its records with it
+                medium.is_removed, medium.removed_by_report = False, False
+            _update(medium, found, reading.kind)
             medium.snapshot_id = snapshot.id
             updated.append(medium.id)
-        taken.add(medium.id)
+        seen.add(medium.id)
     removed = []
-    if reading.kind == "lshw":  # the machine's disks as this report sees them
+    if lshw and reading.media:  # a report listing no disk at all (no root?) removes nothing
         for medium in device.active_media:
-            if medium.source == "lshw" and medium.id not in taken:
-                medium.is_removed = True
+            if medium.source == "lshw" and medium.id not in seen and not medium.corrected:
+                medium.is_removed, medium.removed_by_report = True, True
                 removed.append(medium.id)
     db.session.flush()
     return added, updated, removed
+
+
+def _update(medium: StorageMedium, found, kind: str) -> None:
+    """What the report says, except what a person typed or corrected. smartctl is the
+    authority on a disk's kind and model; lshw fills them only where unknown."""
+    values = {k: getattr(found, k) for k in MEASURES}
+    values["serial"] = found.serial[:80]
+    values["size_gb"] = found.size_gb
+    if kind == "smartctl" or not medium.model:
+        values["model"] = found.model[:120]
+    if kind == "smartctl" or medium.kind == MediumKind.UNKNOWN:
+        values["kind"] = found.kind
+    corrected = set(medium.corrected or [])
+    for key, value in values.items():
+        if key not in corrected and value not in (None, "", MediumKind.UNKNOWN):
+            setattr(medium, key, value)
+    medium.reported = {
+        "serial": found.serial[:80] or _reported(medium, "serial"),
+        "size_gb": found.size_gb if found.size_gb is not None else _reported(medium, "size_gb"),
+    }
+    if kind == "lshw" and medium.source == "smartctl":
+        medium.source = "lshw"  # lshw has seen it in the machine: its next report decides

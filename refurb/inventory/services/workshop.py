@@ -145,6 +145,9 @@ def add_medium(
             _("Ce support est déjà enregistré sur l'appareil."),
             details={"serial": "exists"},
         )
+    if measures.get("source", "manual") == "manual":  # typed by a person: no report rewrites it
+        typed = {"kind": kind, "serial": serial, "model": model.strip(), "size_gb": size_gb}
+        measures["corrected"] = sorted(k for k, v in typed.items() if v not in (None, ""))
     medium = StorageMedium(
         device=device, kind=kind, serial=serial, model=model.strip(), size_gb=size_gb, **measures
     )
@@ -339,6 +342,11 @@ def record_repair(
     return repair
 
 
+def _same(current, new) -> bool:
+    """An empty field left empty is no change (None or "")."""
+    return current == new or (current in (None, "") and new in (None, ""))
+
+
 def update_device(device: Device, actor, version, **fields) -> list[str]:
     """Edit specs and readiness (grade, software, simplified…); refuse a stale version."""
     unknown = set(fields) - EDITABLE_FIELDS
@@ -351,7 +359,7 @@ def update_device(device: Device, actor, version, **fields) -> list[str]:
     if "serial_number" in fields:
         fields["serial_number"] = normalise_serial(fields["serial_number"])
     check_device_fields(fields)
-    changed = sorted(k for k, v in fields.items() if getattr(device, k) != v)
+    changed = sorted(k for k, v in fields.items() if not _same(getattr(device, k), v))
     for key in changed:
         setattr(device, key, fields[key])
     reported = [k for k in changed if k in REPORTED_SPECS]

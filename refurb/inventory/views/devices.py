@@ -122,7 +122,16 @@ def intake_device():
     return render_template("inventory/intake.html", form=form), form_status(form)
 
 
-SPEC_LABELLED = ("brand", "model", "serial_number", "cpu", "ram_gb", "battery_design_wh")
+SPEC_LABELLED = (
+    "brand",
+    "model",
+    "serial_number",
+    "cpu",
+    "cpu_cores",
+    "cpu_threads",
+    "ram_gb",
+    "battery_design_wh",
+)
 
 
 def _device_page(device, edit_form=None, status=200):

@@ -25,6 +25,8 @@ def upgrade():
         batch_op.add_column(sa.Column('source', sa.String(length=16), nullable=False, server_default='manual'))
         batch_op.add_column(sa.Column('snapshot_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('corrected', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('reported', sa.JSON(), nullable=False, server_default='{}'))
+        batch_op.add_column(sa.Column('removed_by_report', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_index(batch_op.f('ix_storage_media_snapshot_id'), ['snapshot_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_storage_media_snapshot_id_snapshots'), 'snapshots', ['snapshot_id'], ['id'])
 
@@ -33,6 +35,8 @@ def downgrade():
     with op.batch_alter_table('storage_media', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_storage_media_snapshot_id_snapshots'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_storage_media_snapshot_id'))
+        batch_op.drop_column('removed_by_report')
+        batch_op.drop_column('reported')
         batch_op.drop_column('corrected')
         batch_op.drop_column('snapshot_id')
         batch_op.drop_column('source')
