@@ -8,7 +8,7 @@ A site's, an EPCI's or the programme's availability pools the time of the PCs in
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from refurb.db_types import utcnow
 from refurb.extensions import db
@@ -16,6 +16,7 @@ from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import IncidentImpact, IncidentStatus, VisitStatus
 from refurb.maintenance.models import Incident, Visit
+from refurb.sql import seconds_between, stored
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -28,25 +29,11 @@ def moments(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def _seconds(later, earlier):
-    """later − earlier in seconds, on either database."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return func.extract("epoch", later - earlier)
-
-
-def _bind(moment: datetime):
-    """A datetime as the database stores it (UTC; naive on SQLite)."""
-    from refurb.db_types import UTCDateTime
-
-    return literal(moment, UTCDateTime())
-
-
 def downtime(start: datetime, end: datetime, *conditions):
     """A subquery: device_id → seconds under a blocking incident within [start, end)."""
     now = min(end, utcnow())
-    begin, finish = _bind(start), _bind(end)
-    closed = func.coalesce(Incident.closed_at, _bind(now))
+    begin, finish = stored(start), stored(end)
+    closed = func.coalesce(Incident.closed_at, stored(now))
     clipped = (
         select(
             Incident.device_id.label("device_id"),
@@ -87,7 +74,9 @@ def downtime(start: datetime, end: datetime, *conditions):
         .subquery()
     )
     return (
-        select(islands.c.device_id, func.sum(_seconds(islands.c.e, islands.c.s)).label("down"))
+        select(
+            islands.c.device_id, func.sum(seconds_between(islands.c.e, islands.c.s)).label("down")
+        )
         .group_by(islands.c.device_id)
         .subquery()
     )
@@ -153,9 +142,11 @@ def programme_availability(start, end, downtimes=None) -> tuple[float, int]:
 def incident_times(start: datetime, end: datetime, *conditions) -> dict[str, float | int | None]:
     """MTTR and mean time to acknowledge (hours) of the incidents closed or acknowledged in the
     period, and how many incidents were reported in it."""
-    begin, finish = _bind(start), _bind(end)
+    begin, finish = stored(start), stored(end)
     resolved = db.session.execute(
-        select(func.avg(_seconds(Incident.closed_at, Incident.reported_at)), func.count()).where(
+        select(
+            func.avg(seconds_between(Incident.closed_at, Incident.reported_at)), func.count()
+        ).where(
             Incident.status == IncidentStatus.RESOLVED,
             Incident.closed_at >= begin,
             Incident.closed_at < finish,
@@ -163,7 +154,7 @@ def incident_times(start: datetime, end: datetime, *conditions) -> dict[str, flo
         )
     ).one()
     acknowledged = db.session.scalar(
-        select(func.avg(_seconds(Incident.acknowledged_at, Incident.reported_at))).where(
+        select(func.avg(seconds_between(Incident.acknowledged_at, Incident.reported_at))).where(
             Incident.acknowledged_at.is_not(None),
             Incident.acknowledged_at >= begin,
             Incident.acknowledged_at < finish,
@@ -186,7 +177,7 @@ def incident_times(start: datetime, end: datetime, *conditions) -> dict[str, flo
 
 def visits_on_time(start: datetime, end: datetime, *conditions) -> tuple[int, int]:
     """(visits completed by their due date, visits completed) in the period."""
-    begin, finish = _bind(start), _bind(end)
+    begin, finish = stored(start), stored(end)
     on_time = case(
         (and_(Visit.due_on.is_not(None), func.date(Visit.completed_at) <= Visit.due_on), 1), else_=0
     )

@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, literal, select
 
-from refurb.db_types import PARIS, UTCDateTime
+from refurb.db_types import PARIS
 from refurb.extensions import db
 from refurb.history.models import Event
+from refurb.sql import seconds_between, stored
 
 
 def end_of(day: date) -> datetime:
@@ -17,9 +18,7 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, PARIS)
 
 
-def at(moment: datetime):
-    """A moment as the database stores it (UTC; naive on SQLite)."""
-    return literal(moment, UTCDateTime())
+at = stored  # a moment to compare with a column
 
 
 def before_end_of(column, day: date):
@@ -111,7 +110,5 @@ def median(values) -> float | None:
 
 
 def days_between(later, earlier):
-    """later − earlier in days (fractional), on either database."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return func.julianday(later) - func.julianday(earlier)
-    return func.extract("epoch", later - earlier) / 86400.0
+    """later − earlier in days (fractional)."""
+    return seconds_between(later, earlier) / 86400.0
