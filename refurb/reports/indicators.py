@@ -124,7 +124,8 @@ def _forecast(value: float, earlier: float, day: date, target: float, deadline: 
     projected = value + pace * max(days_left, 0)
     reach_on = None
     if value < target and pace > 0:
-        reach_on = day + timedelta(days=math.ceil(round((target - value) / pace, 6)))
+        days = math.ceil(round((target - value) / pace, 6))
+        reach_on = day + timedelta(days=days) if days <= 100 * 365 else None  # not in a century
     months_left = max(days_left / 30.44, 0)
     needed = (target - value) / months_left if months_left and value < target else 0.0
     return {
@@ -153,7 +154,7 @@ def indicators(day: date) -> list[Indicator]:
     def share(flag: str) -> float:
         if not public:
             return 0.0
-        return round(sum(1 for row in public if getattr(row, flag)) / len(public), 4)
+        return sum(1 for row in public if getattr(row, flag)) / len(public)  # exact: ⅓ is ⅓
 
     values: dict[str, tuple[float, date | None]] = {
         "collected": (collected(day), None),

@@ -40,8 +40,14 @@ class LoanFigures:
 def loan_figures(day: date) -> LoanFigures:
     figures = LoanFigures()
     last = last_state("loan", day)
-    due = func.coalesce(last.c.details["due_on"].as_string(), "9999")
-    flagged = select(last.c.to_state, (due < day.isoformat()).label("late")).subquery()
+    # the due date in force: the last handover or renewal by D (other steps carry none)
+    dues = last_state("loan", day, Event.action.in_(("loan.checked_out", "loan.renewed")))
+    due = func.coalesce(dues.c.details["due_on"].as_string(), "9999")
+    flagged = (
+        select(last.c.to_state, (due < day.isoformat()).label("late"))
+        .outerjoin(dues, dues.c.subject_id == last.c.subject_id)
+        .subquery()
+    )
     for status, is_overdue, count in db.session.execute(
         select(flagged.c.to_state, flagged.c.late, func.count()).group_by(
             flagged.c.to_state, flagged.c.late
@@ -89,13 +95,25 @@ def _median_wait(day: date) -> float | None:
 
 
 def _waiting(day: date):
-    """The requests waiting at the end of D: made by then, not yet served by a reservation."""
+    """The requests waiting at the end of D: made by then, and not served by a reservation
+    made by then and not cancelled by then (the loans' events say which request each served)."""
+    cancelled = select(Event.subject_id).where(
+        Event.action == "loan.cancelled", before_end_of(Event.occurred_at, day)
+    )
+    request_id = Event.details["request_id"].as_integer()
+    served = select(request_id).where(
+        Event.action == "loan.reserved",
+        before_end_of(Event.occurred_at, day),
+        request_id.is_not(None),
+        Event.subject_id.not_in(cancelled),
+    )
     return (
         select(LoanRequest.id, LoanRequest.category, LoanRequest.household_id)
         .outerjoin(Loan, Loan.id == LoanRequest.loan_id)
         .where(
             LoanRequest.requested_on <= day,
             LoanRequest.status != RequestStatus.CANCELLED,
+            LoanRequest.id.not_in(served),
             or_(LoanRequest.loan_id.is_(None), Loan.reserved_at >= at(end_of(day))),
         )
     )

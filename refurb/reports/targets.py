@@ -2,7 +2,7 @@
 each edit is kept, so the target of any past date is known."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from refurb.errors import InvalidInput, StaleVersion
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.reports.models import IndicatorTarget
+from refurb.reports.timeline import before_end_of
 
 
 @dataclass(frozen=True)
@@ -130,10 +131,9 @@ def seed_targets() -> int:
 
 def target_on(key: str, day: date) -> IndicatorTarget | None:
     """The target in force at the end of `day` (the latest edit made by then, or the first)."""
-    end = datetime.combine(day, time.max, UTC)
     found = db.session.scalar(
         select(IndicatorTarget)
-        .where(IndicatorTarget.key == key, IndicatorTarget.set_at <= end)
+        .where(IndicatorTarget.key == key, before_end_of(IndicatorTarget.set_at, day))
         .order_by(IndicatorTarget.set_at.desc(), IndicatorTarget.id.desc())
         .limit(1)
     )

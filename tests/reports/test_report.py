@@ -389,3 +389,67 @@ def test_household_totals_are_masked_and_a_future_date_has_no_figures(
     assert later["loans"]["waiting"] == 6 and later["maintenance"]["pcs"] == 1
     future = client.get(f"/api/v1/indicators?as_of={TODAY + timedelta(days=1)}", headers=headers)
     assert future.status_code == 400 and future.json["error"]["details"] == {"as_of": "in_future"}
+
+
+def test_a_signed_agreement_attached_does_not_hide_an_overdue_loan(in_app, history, lender):
+    with in_app() as session:
+        from refurb.loans.models import Loan
+
+        kept = session.query(Loan).filter_by(start_on=day(10)).one()
+        due = day(10) + timedelta(days=180)
+        with clock_at(at(day(20))):
+            lending.attach_signed_agreement(
+                session.get(User, lender.id), kept, b"%PDF-1.4\n%signed\n%%EOF\n"
+            )
+        session.commit()
+        assert summary(due).loans.overdue == 0
+        assert summary(due + timedelta(days=1)).loans.overdue == 1
+        from refurb import uploads
+
+        uploads.remove("agreements", kept.signed_agreement_path)  # other tests expect none
+        session.commit()
+
+
+def test_a_target_set_after_midnight_in_paris_counts_from_that_day(in_app, create_user):
+    from datetime import UTC, datetime
+
+    from refurb.reports.targets import set_target
+
+    admin = create_user(Role.ADMIN)
+    with in_app() as session:
+        with clock_at(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)):  # 2 March, 00:30 in Paris
+            set_target(session.get(User, admin.id), "collected", 300, date(2027, 12, 31))
+        session.commit()
+        assert {i.key: i for i in indicators(date(2026, 3, 1))}["collected"].target == 400
+        assert {i.key: i for i in indicators(date(2026, 3, 2))}["collected"].target == 300
+
+
+def test_a_pace_that_would_take_centuries_gives_no_date():
+    from refurb.reports.indicators import _forecast, _status
+
+    slow = _forecast(1, 0, date(2026, 1, 1), 20_000, date(2027, 12, 31))
+    assert slow["reached_on_at_this_pace"] is None and slow["pace_per_month"] > 0
+    assert _status(1 / 3, 1 / 3, date(2025, 12, 31), date(2025, 12, 31)) == "reached"
+
+
+def test_a_cancelled_reservation_does_not_change_the_past_waiting_list(
+    in_app, lender, make_household, make_device
+):
+    from refurb.inventory.models import Device
+
+    household, device = make_household(), make_device(State.READY)
+    with in_app() as session:
+        actor = session.get(User, lender.id)
+        with clock_at(at(day(2))):
+            request = households.add_request(
+                session.get(Household, household.id), actor, Category.LAPTOP
+            )
+        with clock_at(at(day(3))):
+            loan = lending.reserve(
+                actor, session.get(Household, household.id), session.get(Device, device.id), request
+            )
+        assert summary(day(5)).loans.waiting == 0
+        with clock_at(at(day(10))):
+            lending.cancel(actor, loan, loan.version)
+        session.commit()
+        assert [summary(day(n)).loans.waiting for n in (1, 2, 5, 10)] == [0, 1, 0, 1]

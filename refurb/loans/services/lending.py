@@ -78,7 +78,7 @@ def reserve(
                 "request_mismatch", _("Cette demande n'est pas en attente pour ce foyer.")
             )
         request.status, request.loan_id = RequestStatus.SERVED, loan.id
-    _record(loan, "loan.reserved", actor)
+    _record(loan, "loan.reserved", actor, request_id=request.id if request is not None else None)
     return loan
 
 
@@ -201,7 +201,7 @@ def cancel(actor, loan: Loan, version) -> None:
     request = db.session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
     if request is not None:  # the household goes back to the waiting list
         request.status, request.loan_id = RequestStatus.WAITING, None
-    _record(loan, "loan.cancelled", actor)
+    _record(loan, "loan.cancelled", actor, request_id=request.id if request is not None else None)
 
 
 def attach_signed_agreement(actor, loan: Loan, document: bytes) -> None:
