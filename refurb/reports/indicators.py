@@ -66,10 +66,39 @@ def donor_partnerships(day: date) -> int:
     )
 
 
-def simplified_devices(day: date) -> int:
-    return db.session.scalar(
+FLAGS = ("simplified", "has_free_software", "has_dys_software")
+
+
+def flags_changed_after(day: date) -> dict[int, dict[str, bool]]:
+    """device id → {flag: its value at the end of D} for the devices whose flags a person
+    changed after D: the value before the first such change (today's columns say the rest)."""
+    before: dict[int, dict[str, bool]] = {}
+    for device_id, details in db.session.execute(
+        select(Event.subject_id, Event.details)
+        .where(Event.action == "device.flags_changed", Event.occurred_at >= at(end_of(day)))
+        .order_by(Event.occurred_at, Event.id)
+    ):
+        for flag, (old, _new) in (details or {}).get("flags", {}).items():
+            before.setdefault(device_id, {}).setdefault(flag, bool(old))
+    return before
+
+
+def _flag(row, flag: str, changed: dict) -> bool:
+    return changed.get(row.id, {}).get(flag, getattr(row, flag))
+
+
+def simplified_devices(day: date, changed: dict | None = None) -> int:
+    changed = flags_changed_after(day) if changed is None else changed
+    count = db.session.scalar(
         select(func.count()).where(Device.simplified, Device.created_at < at(end_of(day)))
     )
+    for row in db.session.execute(
+        select(Device.id, Device.simplified).where(
+            Device.id.in_(list(changed)), Device.created_at < at(end_of(day))
+        )
+    ):
+        count += int(_flag(row, "simplified", changed)) - int(row.simplified)
+    return count
 
 
 def _deployments(day: date) -> list[tuple[int, int | None]]:
@@ -78,7 +107,7 @@ def _deployments(day: date) -> list[tuple[int, int | None]]:
     return [(device_id, (details or {}).get("site_id")) for device_id, details in rows]
 
 
-def _software(day: date) -> dict:
+def _software(day: date, changed: dict) -> dict:
     deployments = _deployments(day)
     pool = set(db.session.scalars(select(Site.id).where(Site.kind == SiteKind.ROTATION_POOL)))
     ids = [d for d, site in deployments if site not in pool]
@@ -90,14 +119,15 @@ def _software(day: date) -> dict:
             ).where(Device.id.in_([d for d, _s in deployments]))
         )
     }
-    public = [flags[d] for d in ids if d in flags]
+    at_day = {d: {flag: _flag(row, flag, changed) for flag in FLAGS} for d, row in flags.items()}
+    public = [at_day[d] for d in ids if d in at_day]
     return {
         "public": public,
         "simplified_sites": len(
-            {s for d, s in deployments if s not in pool and d in flags and flags[d].simplified}
+            {s for d, s in deployments if s not in pool and at_day.get(d, {}).get("simplified")}
         ),
         "rotation_pool": sum(
-            1 for d, s in deployments if s in pool and d in flags and flags[d].simplified
+            1 for d, s in deployments if s in pool and at_day.get(d, {}).get("simplified")
         ),
     }
 
@@ -148,13 +178,14 @@ def _status(value: float, target: float, deadline: date | None, day: date, proje
 
 def indicators(day: date) -> list[Indicator]:
     """Every indicator of the roadmap as of the end of `day`."""
-    software = _software(day)
+    changed = flags_changed_after(day)
+    software = _software(day, changed)
     public = software["public"]
 
     def share(flag: str) -> float:
         if not public:
             return 0.0
-        return sum(1 for row in public if getattr(row, flag)) / len(public)  # exact: ⅓ is ⅓
+        return sum(1 for row in public if row[flag]) / len(public)  # exact: ⅓ is ⅓
 
     values: dict[str, tuple[float, date | None]] = {
         "collected": (collected(day), None),
@@ -162,7 +193,7 @@ def indicators(day: date) -> list[Indicator]:
         "loan_system": loan_system(day),
         "maintenance_scheme": maintenance_scheme(day),
         "donor_partnerships": (donor_partnerships(day), None),
-        "simplified_devices": (simplified_devices(day), None),
+        "simplified_devices": (simplified_devices(day, changed), None),
         "simplified_sites": (software["simplified_sites"], None),
         "rotation_pool": (software["rotation_pool"], None),
         "free_software_share": (share("has_free_software"), None),

@@ -18,9 +18,23 @@ from refurb.territory.models import Commune, Epci
 FEW = 5  # fewer households than this in a cell are shown as "< 5"
 
 
+HIDDEN = "masqué"  # a cell hidden so that a lone "< 5" cannot be worked out from the total
+
+
 def masked(households: int) -> int | str:
     """A count of households as it may be shown: "< 5" for 1 to 4."""
     return f"< {FEW}" if 0 < households < FEW else households
+
+
+def suppressed(counts: list[int]) -> list[int | str]:
+    """A column of household counts as it may be shown beside its total: 1 to 4 as "< 5",
+    and when only one cell is so masked, the next smallest one hidden too."""
+    shown: list[int | str] = [masked(n) for n in counts]
+    small = [n for n, value in enumerate(shown) if isinstance(value, str)]
+    others = sorted((c, n) for n, c in enumerate(counts) if c >= FEW)
+    if len(small) == 1 and others:
+        shown[others[0][1]] = HIDDEN
+    return shown
 
 
 @dataclass
@@ -130,4 +144,6 @@ def unmet_demand(day: date) -> list[tuple[Category, str, int | str]]:
         .group_by(waiting.c.category, Epci.name)
         .order_by(Epci.name, waiting.c.category)
     )
-    return [(Category(category), epci, masked(count)) for category, epci, count in rows]
+    rows = list(rows)
+    shown = suppressed([count for _c, _e, count in rows])
+    return [(Category(c), epci, n) for (c, epci, _count), n in zip(rows, shown, strict=True)]

@@ -29,6 +29,13 @@ class Table:
     note: str = ""
 
 
+def small_counts_note() -> str:
+    return _(
+        "Moins de 5 foyers : « < 5 » ; « masqué » : caché pour qu'un total ne permette pas de "
+        "retrouver un petit nombre."
+    )
+
+
 def status_label(status: str) -> str:
     return str(STATUS[status])
 
@@ -171,7 +178,7 @@ def unmet_table(summary: Summary) -> Table:
         _("Demande non satisfaite par catégorie et EPCI"),
         [Column(_("EPCI"), "text"), Column(_("Catégorie"), "text"), Column(_("Foyers en attente"))],
         [[epci, category.label, count] for category, epci, count in summary.loans.unmet],
-        note=_("Moins de 5 foyers : « < 5 »."),
+        note=small_counts_note(),
     )
 
 
@@ -227,7 +234,7 @@ def territory_table(summary: Summary) -> Table:
             [r.epci or _("Commune non renseignée"), r.collected, r.households, r.deployed]
             for r in summary.territory
         ],
-        note=_("Moins de 5 foyers : « < 5 »."),
+        note=small_counts_note(),
     )
 
 

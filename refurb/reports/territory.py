@@ -12,7 +12,7 @@ from refurb.history.models import Event
 from refurb.inventory.models import Collection, Device, Donor
 from refurb.loans.models import Household, Loan
 from refurb.maintenance.models import Site
-from refurb.reports.lending import masked
+from refurb.reports.lending import suppressed
 from refurb.reports.timeline import before_end_of
 from refurb.territory.models import Commune, Epci
 
@@ -53,7 +53,7 @@ def territory(day: date) -> list[EpciReach]:
         .where(Loan.id.in_(handed))
         .group_by(Epci.name)
     ):
-        row(name).households = masked(count)
+        row(name).households = count
     site_id = Event.details["site_id"].as_integer()
     deployed = (
         select(Event.subject_id.label("device_id"), site_id.label("site_id"))
@@ -69,4 +69,7 @@ def territory(day: date) -> list[EpciReach]:
         .group_by(Epci.name)
     ):
         row(name).deployed = count
-    return sorted(rows.values(), key=lambda r: (r.epci is None, r.epci or ""))
+    found = sorted(rows.values(), key=lambda r: (r.epci is None, r.epci or ""))
+    for reach, shown in zip(found, suppressed([r.households for r in found]), strict=True):
+        reach.households = shown
+    return found

@@ -24,7 +24,7 @@ from refurb.maintenance.enums import SiteKind
 from refurb.maintenance.services.sites import create_site
 from refurb.reports.environment import factors
 from refurb.reports.indicators import indicators
-from refurb.reports.lending import masked
+from refurb.reports.lending import masked, suppressed
 from refurb.reports.summary import summary
 from refurb.reports.targets import history as target_history
 from refurb.reports.targets import share_step
@@ -135,9 +135,12 @@ def test_unmet_demand_is_counted_by_epci_and_masked_under_five_households(in_app
         early = {epci: n for _c, epci, n in summary(day(4)).loans.unmet}
         assert early == {"CA Grand Auch Coeur de Gascogne": "< 5"}
         later = {epci: n for _c, epci, n in summary(day(8)).loans.unmet}
-        assert later == {"CA Grand Auch Coeur de Gascogne": 5, "CC de la Tenarèze": "< 5"}
+        # the total (6) beside a lone "< 5" would give it away: the other cell is hidden too
+        assert later == {"CA Grand Auch Coeur de Gascogne": "masqué", "CC de la Tenarèze": "< 5"}
         assert summary(day(8)).loans.waiting == 6
     assert [masked(n) for n in (0, 1, 4, 5, 12)] == [0, "< 5", "< 5", 5, 12]
+    assert suppressed([7, 2, 12, 0]) == ["masqué", "< 5", 12, 0]
+    assert suppressed([7, 2, 3]) == [7, "< 5", "< 5"] and suppressed([2]) == ["< 5"]
 
 
 def test_territory_and_maintenance_at_a_date(in_app, history):
@@ -245,7 +248,7 @@ def test_the_workbook_has_a_sheet_per_table_with_numbers(client, login_as, histo
     sheet = book["indicateurs"]
     assert sheet["A2"].value == "Matériel numérique récupéré" and sheet["B2"].value == 4
     unmet = [row for row in book["demande_non_satisfaite"].iter_rows(values_only=True)]
-    assert ("CA Grand Auch Coeur de Gascogne", "Tablette", 5) in unmet
+    assert ("CA Grand Auch Coeur de Gascogne", "Tablette", "masqué") in unmet
     assert factors().version in " ".join(str(c.value) for c in book["Rapport"]["A"] if c.value)
 
 
@@ -315,7 +318,7 @@ def test_the_summary_api_gives_the_same_figures_without_personal_data(client, ap
     assert {"state": "deployed", "count": 1} in body["stock"]["by_state"]
     assert body["loans"]["active"] == 2 and body["loans"]["returned"] == 0
     unmet = {u["epci"]: u["households"] for u in body["loans"]["unmet_demand"]}
-    assert unmet["CA Grand Auch Coeur de Gascogne"] == 5 and unmet["CC de la Tenarèze"] == "< 5"
+    assert unmet == {"CA Grand Auch Coeur de Gascogne": "masqué", "CC de la Tenarèze": "< 5"}
     assert body["environment"]["factor_version"] == factors().version
     assert body["maintenance"]["from"] == (day(40) - timedelta(days=89)).isoformat()
     assert "Durand" not in answer.get_data(as_text=True)
@@ -453,3 +456,26 @@ def test_a_cancelled_reservation_does_not_change_the_past_waiting_list(
             lending.cancel(actor, loan, loan.version)
         session.commit()
         assert [summary(day(n)).loans.waiting for n in (1, 2, 5, 10)] == [0, 1, 0, 1]
+
+
+def test_flags_edited_later_do_not_change_past_indicators(in_app, history, create_user):
+    from refurb.inventory.models import Device
+    from refurb.inventory.services import workshop
+
+    coordinator = create_user(Role.ADMIN)
+    with in_app() as session:
+        before = {i.key: i.value for i in indicators(day(40))}
+        deployed = session.query(Device).filter_by(state=State.DEPLOYED).one()
+        with clock_at(at(day(50))):
+            workshop.update_device(
+                deployed,
+                session.get(User, coordinator.id),
+                deployed.version,
+                simplified=True,
+                has_free_software=True,
+            )
+        session.commit()
+        assert {i.key: i.value for i in indicators(day(40))} == before
+        after = {i.key: i.value for i in indicators(day(50))}
+        assert after["simplified_devices"] == before["simplified_devices"] + 1
+        assert after["free_software_share"] == 1.0 and after["simplified_sites"] == 1

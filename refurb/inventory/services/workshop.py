@@ -342,6 +342,10 @@ def record_repair(
     return repair
 
 
+# Flags the programme's indicators count (simplified devices, software shares).
+REPORTED_FLAGS = ("simplified", "has_free_software", "has_dys_software")
+
+
 def _same(current, new) -> bool:
     """An empty field left empty is no change (None or "")."""
     return current == new or (current in (None, "") and new in (None, ""))
@@ -360,8 +364,11 @@ def update_device(device: Device, actor, version, **fields) -> list[str]:
         fields["serial_number"] = normalise_serial(fields["serial_number"])
     check_device_fields(fields)
     changed = sorted(k for k, v in fields.items() if not _same(getattr(device, k), v))
+    flags = {k: [getattr(device, k), fields[k]] for k in changed if k in REPORTED_FLAGS}
     for key in changed:
         setattr(device, key, fields[key])
+    if flags:  # what the report to the Conseil Départemental rebuilds at a past date
+        record("device", device.id, "device.flags_changed", actor=actor, details={"flags": flags})
     reported = [k for k in changed if k in REPORTED_SPECS]
     if reported:  # a person's value: no later hardware report overwrites it
         moment = utcnow().isoformat()

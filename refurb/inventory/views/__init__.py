@@ -13,6 +13,8 @@ WORKSHOP = (Role.TECHNICIAN,)
 EVENT_LABELS = {
     "device.received": _l("Reçu dans l'inventaire"),
     "device.edited": _l("Fiche modifiée"),
+    "device.flags_changed": _l("Logiciels ou simplification modifiés"),
+    "device.medium_corrected": _l("Support de stockage corrigé"),
     "device.diagnosed": _l("Test fonctionnel"),
     "device.medium_added": _l("Support de stockage ajouté"),
     "device.medium_removed": _l("Support de stockage retiré"),
