@@ -4,6 +4,7 @@ exports and the API: the indicators and the other figures, none of them personal
 from collections import OrderedDict
 from datetime import date
 from functools import cached_property
+from threading import Lock
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -77,6 +78,7 @@ class Summary:
 
 
 CACHE_SIZE = 16  # dates kept per process
+LOCK = Lock()
 FRESH_SECONDS = 300  # today's figures also age (an open incident's downtime grows)
 
 
@@ -93,10 +95,12 @@ def summary(day: date) -> Summary:
         int(moment.timestamp() // FRESH_SECONDS) if day >= today() else None,
     )
     kept: OrderedDict = current_app.extensions.setdefault("refurb.reports", OrderedDict())
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
-    found = kept[key] = Summary(day)
-    while len(kept) > CACHE_SIZE:
-        kept.popitem(last=False)
+    with LOCK:  # threads of one process share it
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = Summary(day)
+            while len(kept) > CACHE_SIZE:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(key)
     return found
