@@ -13,6 +13,7 @@ from refurb.inventory import lifecycle, readiness, search
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.forms import DeviceEditForm, ImportForm, IntakeForm, TransitionForm
+from refurb.inventory.hardware_reports import REPORTED_SPECS
 from refurb.inventory.importer import ImportRejected, decode, import_devices
 from refurb.inventory.lifecycle import TRANSITIONS, Action
 from refurb.inventory.models import Collection, Diagnosis, Erasure, Repair, Snapshot
@@ -122,18 +123,6 @@ def intake_device():
     return render_template("inventory/intake.html", form=form), form_status(form)
 
 
-SPEC_LABELLED = (
-    "brand",
-    "model",
-    "serial_number",
-    "cpu",
-    "cpu_cores",
-    "cpu_threads",
-    "ram_gb",
-    "battery_design_wh",
-)
-
-
 def _device_page(device, edit_form=None, status=200):
     diagnosis = readiness.latest_diagnosis(device)
     erasures = db.session.scalars(
@@ -173,7 +162,7 @@ def _device_page(device, edit_form=None, status=200):
         repairs=repairs,
         snapshots=snapshots,
         reports={row.id: row for row in snapshots},
-        spec_labels={name: edit_form[name].label.text for name in SPEC_LABELLED},
+        spec_labels={name: edit_form[name].label.text for name in REPORTED_SPECS},
         history=history,
         collection=collection,
         site=site,
