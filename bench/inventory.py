@@ -184,6 +184,34 @@ def report(label: str, durations: list[float], queries: int, size: int) -> None:
     )
 
 
+def bench_app(kind: str, **config):
+    """The app on the benchmark's database, its schema up to date."""
+    app = create_app(
+        {
+            "DATABASE_URL": database_url(kind),
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **config,
+        },
+        instance_path=tempfile.mkdtemp(prefix="refurb-bench-"),
+    )
+    with app.app_context():
+        init_database()
+    return app
+
+
+def ensure_inventory(reuse: bool, devices: int = 100_000, events: int = 1_000_000) -> None:
+    """Generate the inventory unless `reuse` and it is already there (in an app context)."""
+    present = db.session.scalar(sa.select(sa.func.count()).select_from(Device))
+    if not (reuse and present == devices):
+        began = time.perf_counter()
+        generate(devices, events)
+        print(
+            f"generated {devices} devices and {events} events"
+            f" in {time.perf_counter() - began:.0f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
@@ -192,24 +220,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep an already generated database")
     args = parser.parse_args()
-    app = create_app(
-        {
-            "DATABASE_URL": database_url(args.db),
-            "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        },
-        instance_path=tempfile.mkdtemp(prefix="refurb-bench-"),
-    )
+    app = bench_app(args.db)
     with app.app_context():
-        init_database()
-        present = db.session.scalar(sa.select(sa.func.count()).select_from(Device))
-        if not (args.reuse and present == args.devices):
-            began = time.perf_counter()
-            generate(args.devices, args.events)
-            print(
-                f"generated {args.devices} devices and {args.events} events "
-                f"in {time.perf_counter() - began:.0f} s"
-            )
+        ensure_inventory(args.reuse, args.devices, args.events)
         tags = list(
             db.session.scalars(sa.select(Device.tag).order_by(sa.func.random()).limit(args.runs))
         )

@@ -4,7 +4,6 @@ events) with 40 sites, 1,200 PCs in service, 20,000 incidents and 3,000 visits o
 import argparse
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,17 +18,15 @@ from inventory import (  # noqa: E402
     PASSWORD,
     QueryCounter,
     analyze,
-    database_url,
-    generate,
+    bench_app,
+    ensure_inventory,
     report,
     timed,
 )
 
-from refurb import create_app  # noqa: E402
 from refurb.auth import services  # noqa: E402
 from refurb.auth.models import Organisation, User  # noqa: E402
 from refurb.auth.roles import Role  # noqa: E402
-from refurb.commands import init_database  # noqa: E402
 from refurb.extensions import db  # noqa: E402
 from refurb.inventory.models import Device  # noqa: E402
 from refurb.maintenance.models import (  # noqa: E402
@@ -149,19 +146,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep an already generated inventory")
     args = parser.parse_args()
-    app = create_app(
-        {
-            "DATABASE_URL": database_url(args.db),
-            "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        },
-        instance_path=tempfile.mkdtemp(prefix="refurb-bench-"),
-    )
+    app = bench_app(args.db)
     with app.app_context():
-        init_database()
-        present = db.session.scalar(sa.select(sa.func.count()).select_from(Device))
-        if not (args.reuse and present == 100_000):
-            generate(100_000, 1_000_000)
+        ensure_inventory(args.reuse)
         began = time.perf_counter()
         add_maintenance()
         print(f"maintenance data added in {time.perf_counter() - began:.0f} s")

@@ -4,7 +4,6 @@ state changes of the events carry their state, and the 1,200 PCs in service thei
 
 import argparse
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,13 +12,11 @@ from maintenance import ROOT, add_maintenance  # noqa: F401 - sets sys.path for 
 
 sys.path.insert(0, str(ROOT))
 
-from inventory import PASSWORD, QueryCounter, analyze, database_url, generate, report, timed  # noqa: E402
+from inventory import PASSWORD, QueryCounter, analyze, bench_app, ensure_inventory, report, timed  # noqa: E402
 
-from refurb import create_app  # noqa: E402
 from refurb.auth import services  # noqa: E402
 from refurb.auth.models import Organisation, User  # noqa: E402
 from refurb.auth.roles import Role  # noqa: E402
-from refurb.commands import init_database  # noqa: E402
 from refurb.extensions import db  # noqa: E402
 from refurb.history.models import Event  # noqa: E402
 from refurb.inventory.models import Device  # noqa: E402
@@ -66,20 +63,9 @@ def main() -> None:
         "--no-cache", action="store_true", help="compute the figures on every request"
     )
     args = parser.parse_args()
-    app = create_app(
-        {
-            "DATABASE_URL": database_url(args.db),
-            "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "REPORT_CACHE": not args.no_cache,
-        },
-        instance_path=tempfile.mkdtemp(prefix="refurb-bench-"),
-    )
+    app = bench_app(args.db, REPORT_CACHE=not args.no_cache)
     with app.app_context():
-        init_database()
-        present = db.session.scalar(sa.select(sa.func.count()).select_from(Device))
-        if not (args.reuse and present == 100_000):
-            generate(100_000, 1_000_000)
+        ensure_inventory(args.reuse)
         began = time.perf_counter()
         add_maintenance()
         add_history()
