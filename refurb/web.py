@@ -1,6 +1,9 @@
 """Helpers shared by the HTML views."""
 
+from datetime import date, datetime
+
 from flask import Response, current_app, flash, request
+from flask_babel import gettext as _
 
 from refurb.errors import DomainError
 from refurb.transaction import end_refused
@@ -92,3 +95,21 @@ def public_url_for(endpoint: str, **values) -> str:
     """An absolute URL on REFURB_PUBLIC_URL (the address people reach), request or not."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     return base + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def day_arg(args, name: str, errors: dict, earliest: date, latest: date, out_of_range: str):
+    """The day typed in the query argument `name` (YYYY-MM-DD, as a date field sends it), or
+    None when empty; a date that cannot be read or lies outside [earliest, latest] is None,
+    with its message in errors[name]."""
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        errors[name] = _("Date illisible : choisissez-la dans le calendrier.")
+        return None
+    if not earliest <= day <= latest:
+        errors[name] = out_of_range
+        return None
+    return day

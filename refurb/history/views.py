@@ -13,6 +13,7 @@ from refurb.auth.roles import Role
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.lookups import MAX_ID
+from refurb.web import day_arg
 
 bp = Blueprint("history", __name__)
 
@@ -25,16 +26,10 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 def _day_start(args, name: str, errors: dict) -> datetime | None:
     """The start of the day typed in `name` (Paris time), or None; a bad date is reported."""
-    value = args.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        errors[name] = _("Date illisible : choisissez-la dans le calendrier.")
-        return None
-    if not EARLIEST <= day <= LATEST:
-        errors[name] = _("Date hors de la période du journal (2000 à 2100).")
+    day = day_arg(
+        args, name, errors, EARLIEST, LATEST, _("Date hors de la période du journal (2000 à 2100).")
+    )
+    if day is None:
         return None
     return datetime.combine(day, time.min, PARIS).astimezone(UTC)
 

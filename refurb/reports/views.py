@@ -19,7 +19,7 @@ from refurb.reports.forms import TargetForm
 from refurb.reports.summary import summary
 from refurb.reports.tables import STATUS, shown, tables
 from refurb.reports.targets import BY_KEY, MEANINGS, history, is_share, set_target, version_of
-from refurb.web import form_status, pdf_response, refusal_shown
+from refurb.web import day_arg, form_status, pdf_response, refusal_shown
 
 bp = Blueprint("reports", __name__)
 READERS = (Role.ADMIN, Role.VIEWER)
@@ -30,19 +30,13 @@ CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 def as_of_from(args) -> tuple[date, str | None]:
     """The date asked for (`date`, YYYY-MM-DD), default today; with the error to show."""
-    value, now = args.get("date", "").strip(), today()
-    if not value:
-        return now, None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return now, _("Date illisible : choisissez un jour dans le calendrier.")
-    if not EARLIEST <= day <= now:
-        return now, _(
-            "Choisissez une date entre le %(first)s et aujourd'hui.",
-            first=format_date(EARLIEST, "dd/MM/yyyy"),
-        )
-    return day, None
+    now, errors = today(), {}
+    message = _(
+        "Choisissez une date entre le %(first)s et aujourd'hui.",
+        first=format_date(EARLIEST, "dd/MM/yyyy"),
+    )
+    day = day_arg(args, "date", errors, EARLIEST, now, message)
+    return (now if day is None else day), errors.get("date")
 
 
 def _as_of() -> date:

@@ -23,7 +23,7 @@ from refurb.maintenance.services.plans import edit_plan
 from refurb.maintenance.services.sites import needs_against_park
 from refurb.maintenance.services.visits import due_dates
 from refurb.maintenance.views import bp
-from refurb.web import form_status, refusal_shown
+from refurb.web import day_arg, form_status, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
 EARLIEST = date(2020, 1, 1)
@@ -36,18 +36,9 @@ def period_from(args) -> tuple[date, date, dict[str, str]]:
     errors = {}
 
     def day(name, default):
-        value = args.get(name, "").strip()
-        if not value:
-            return default
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            errors[name] = _("Date illisible.")
-            return default
-        if not EARLIEST <= parsed <= today + timedelta(days=1):
-            errors[name] = _("Date hors de la période suivie.")
-            return default
-        return parsed
+        latest = today + timedelta(days=1)
+        found = day_arg(args, name, errors, EARLIEST, latest, _("Date hors de la période suivie."))
+        return default if found is None else found
 
     start, end = day("du", today - timedelta(days=89)), day("au", today)
     if start > end:
