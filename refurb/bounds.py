@@ -9,11 +9,11 @@ field in the API)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 
 from refurb.errors import InvalidInput
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ the form, or let it reach the handlers here, which roll back the request's trans
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from refurb.i18n import gettext as _
 from refurb.transaction import end_refused
 
 log = logging.getLogger(__name__)

@@ -2,9 +2,10 @@
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 from wtforms.widgets import TextInput
+
+from refurb.i18n import lazy_gettext as _l
 
 
 class FrenchDecimalField(DecimalField):

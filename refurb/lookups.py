@@ -1,10 +1,9 @@
 """Finding one record by its id, for pages and API alike: a missing record, or an id that no
 database column could hold (a guessed or mistyped number), is a NotFound, never a 500."""
 
-from flask_babel import gettext as _
-
 from refurb.errors import NotFound
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 
 MAX_ID = 2**63 - 1  # the largest BIGINT
 

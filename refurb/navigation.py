@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from refurb.auth.access import can_access, rule_for
+from refurb.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

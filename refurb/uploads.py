@@ -10,11 +10,11 @@ import secrets
 from pathlib import Path
 
 from flask import current_app, send_file
-from flask_babel import gettext as _
 from sqlalchemy import event
 
 from refurb.errors import InvalidInput, NotFound
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 
 # What each kind of document may be, by content: magic bytes → (suffix, media type).
 SIGNATURES = {

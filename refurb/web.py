@@ -3,9 +3,9 @@
 from datetime import date, datetime
 
 from flask import Response, current_app, flash, request
-from flask_babel import gettext as _
 
 from refurb.errors import DomainError
+from refurb.i18n import gettext as _
 from refurb.transaction import end_refused
 
 

@@ -14,11 +14,11 @@ import logging
 from dataclasses import dataclass
 
 from flask import abort, current_app, g, request
-from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 
 from refurb.auth.roles import Role
 from refurb.errors import Forbidden
+from refurb.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 

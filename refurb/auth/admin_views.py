@@ -1,7 +1,6 @@
 """The coordinator's pages: organisations, users, roles; an organisation's own page."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -17,6 +16,7 @@ from refurb.auth.forms import (
 from refurb.auth.models import Membership, Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.lookups import get_or_not_found
 from refurb.mail import mail_configured, send_mail
 from refurb.territory.services import all_communes

@@ -1,6 +1,5 @@
 """Forms for sign-in, passwords, tokens, organisations, users and roles."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from refurb.auth.passwords import MIN_LENGTH
 from refurb.auth.roles import OrganisationKind, Role
+from refurb.i18n import lazy_gettext as _l
 from refurb.territory.fields import CommuneField
 
 

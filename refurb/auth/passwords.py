@@ -3,10 +3,10 @@
 from functools import cache
 
 from flask import current_app
-from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from refurb.errors import InvalidInput
+from refurb.i18n import gettext as _
 
 MIN_LENGTH = 12
 

@@ -2,7 +2,7 @@
 
 import enum
 
-from flask_babel import lazy_gettext as _l
+from refurb.i18n import lazy_gettext as _l
 
 
 class Role(enum.StrEnum):

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from refurb.auth.models import (
@@ -28,6 +27,7 @@ from refurb.db_types import utcnow
 from refurb.errors import DomainError, InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.territory.models import Commune
 from refurb.transaction import keep_even_if_refused
 

@@ -1,9 +1,9 @@
 """Flask-Login wiring: session loading that ends when the password changes."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from refurb.extensions import db
+from refurb.i18n import lazy_gettext as _l
 
 
 def load_user(session_id: str):

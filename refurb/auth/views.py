@@ -1,7 +1,6 @@
 """Sign in and out, set a password from a one-time link, one's own account and API tokens."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -10,6 +9,7 @@ from refurb.auth.access import public, signed_in
 from refurb.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm, TokenForm
 from refurb.auth.models import ApiToken
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.i18n import safe_next
 from refurb.lookups import get_or_not_found
 from refurb.web import client_address, refusal_shown

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.auth.access import allow
@@ -12,6 +11,7 @@ from refurb.auth.models import Organisation, User
 from refurb.auth.roles import Role
 from refurb.extensions import db
 from refurb.history.models import Event
+from refurb.i18n import gettext as _
 from refurb.lookups import MAX_ID
 from refurb.web import day_arg
 

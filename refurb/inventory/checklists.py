@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Category
 
 

@@ -1,8 +1,14 @@
 """The inventory's vocabularies (DESIGN §3), stored by value, shown with French labels."""
 
 import enum
+import functools
 
-from flask_babel import lazy_gettext as _l
+from refurb.i18n import lazy_gettext as _l
+
+
+@functools.cache
+def _labels(kind: type) -> dict:
+    return kind.LABELS()  # lazy strings: built once, translated when shown
 
 
 class Labelled(enum.StrEnum):
@@ -10,7 +16,7 @@ class Labelled(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self.LABELS()[self])  # type: ignore[attr-defined]
+        return str(_labels(type(self))[self])
 
     @classmethod
     def choices(cls, blank=None):

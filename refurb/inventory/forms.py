@@ -1,6 +1,5 @@
 """Inventory forms. Choices come from the enums; services re-check every rule."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from refurb.fields import FrenchDecimalField
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import (
     Category,
     DonorKind,

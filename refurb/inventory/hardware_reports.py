@@ -7,9 +7,8 @@ the raw file and fills the device.
 import json
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from refurb.errors import InvalidInput
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import MediumKind
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -2,11 +2,11 @@
 loan, a device at a site (reserved for it, or in service there) only by the coordinator, the
 workshops, or the maintainers assigned to that site."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.context import Context, Refusal, Via
 from refurb.inventory.enums import State as S
 from refurb.inventory.models import Device

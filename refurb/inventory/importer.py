@@ -7,11 +7,11 @@ import csv
 import io
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.errors import DomainError, InvalidInput
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory import tags
 from refurb.inventory.enums import Category
 from refurb.inventory.models import Collection, Device

@@ -9,14 +9,13 @@ is written once. A refused action changes nothing.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
 from refurb.errors import check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory import holders
 from refurb.inventory.context import Context, Refusal, Via
 from refurb.inventory.enums import State

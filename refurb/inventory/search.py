@@ -4,14 +4,14 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
-from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select, table
 
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, Grade, State
-from refurb.inventory.models import Collection, Device, Donor
+from refurb.inventory.models import Collection, Device, DeviceCount, Donor
 from refurb.inventory.services.intake import normalise_serial
 from refurb.spreadsheets import SafeWriter
 
@@ -76,6 +76,30 @@ def contains(column, pattern: str):
     return column.like(pattern)
 
 
+# SQLite's trigram index of the searched columns (migration 0010); a phrase of three symbols or
+# more matches where it appears inside a column, whatever the case, through the index.
+SEARCH_INDEX = table("device_search")
+TRIGRAM = 3
+
+
+def text_matches(q: str):
+    """Devices whose tag, brand, model or serial contains `q`, through an index on both
+    databases (PostgreSQL: trigram GIN indexes; SQLite: the FTS5 trigram table)."""
+    if db.engine.dialect.name == "sqlite" and len(q) >= TRIGRAM:
+        phrase = '"' + q.replace('"', '""') + '"'
+        return Device.id.in_(
+            select(literal_column("rowid"))
+            .select_from(SEARCH_INDEX)
+            .where(literal_column("device_search").op("MATCH")(phrase))
+        )
+    pattern = f"%{q}%"
+    return or_(
+        contains(Device.model, pattern),
+        contains(Device.brand, pattern),
+        Device.tag.like(f"%{q.upper()}%"),
+    )
+
+
 def filtered(filters: DeviceFilters):
     """The WHERE part of the list, shared by the page, the count, the API and the export."""
     conditions = []
@@ -97,13 +121,10 @@ def filtered(filters: DeviceFilters):
         try:
             conditions.append(Device.tag == tags.parse_tag(filters.q))
         except DomainError:
-            pattern = f"%{filters.q}%"
             conditions.append(
                 or_(
                     Device.serial_number == normalise_serial(filters.q),
-                    contains(Device.model, pattern),
-                    contains(Device.brand, pattern),
-                    Device.tag.like(f"%{filters.q.upper()}%"),
+                    text_matches(filters.q),
                 )
             )
     return conditions
@@ -119,13 +140,15 @@ def _rows(filters: DeviceFilters):
     )
 
 
-def search_devices(filters: DeviceFilters) -> tuple[list, int]:
-    """One page of (device, collection reference, donor name) rows, and the total count."""
-    total = db.session.scalar(select(func.count(Device.id)).where(*filtered(filters)))
+def search_devices(filters: DeviceFilters) -> tuple[list, int, dict[str, int]]:
+    """One page of (device, collection reference, donor name) rows, the total count, and the
+    count per state whatever the state filter (the list's state links)."""
+    counts = state_counts(filters)
+    total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
     page = db.session.execute(
         _rows(filters).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
-    return page, total
+    return page, total, counts
 
 
 def devices_for_tags(text: str) -> tuple[list[Device], dict[str, str]]:
@@ -149,8 +172,22 @@ def devices_for_tags(text: str) -> tuple[list[Device], dict[str, str]]:
     return [found[tag] for tag in wanted if tag in found], problems
 
 
-def state_counts() -> dict[str, int]:
-    rows = db.session.execute(select(Device.state, func.count()).group_by(Device.state))
+def state_counts(filters: DeviceFilters | None = None) -> dict[str, int]:
+    """Devices per state among those the other filters keep. Filters on category and grade
+    alone read the counters the database keeps (DeviceCount); the others count the rows they
+    select, through their indexes."""
+    filters = filters or DeviceFilters()
+    if not (filters.collection_id or filters.donor_id or filters.q):
+        query = select(DeviceCount.state, func.sum(DeviceCount.devices)).group_by(DeviceCount.state)
+        if filters.category:
+            query = query.where(DeviceCount.category == filters.category)
+        if filters.grade:
+            query = query.where(DeviceCount.grade == filters.grade)
+        return {state: int(count) for state, count in db.session.execute(query) if count}
+    others = filtered(DeviceFilters(**{**filters.__dict__, "state": ""}))
+    rows = db.session.execute(
+        select(Device.state, func.count()).where(*others).group_by(Device.state)
+    )
     return {state.value: count for state, count in rows}
 
 

@@ -7,9 +7,9 @@ refused by its check symbol before anything is looked up.
 import secrets
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from refurb.errors import InvalidInput
+from refurb.i18n import gettext as _
 
 SYMBOLS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_SYMBOLS = SYMBOLS + "*~$=U"

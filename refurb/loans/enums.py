@@ -1,7 +1,6 @@
 """Loan vocabularies with their French labels."""
 
-from flask_babel import lazy_gettext as _l
-
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Labelled
 
 

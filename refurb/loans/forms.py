@@ -1,6 +1,5 @@
 """Loan forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Category
 from refurb.loans.enums import Criterion
 from refurb.territory.fields import CommuneField

@@ -4,7 +4,6 @@ request, and the purge after the retention delay."""
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb import uploads
@@ -13,6 +12,7 @@ from refurb.db_types import utcnow
 from refurb.errors import Forbidden
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Household, Loan, LoanRequest
 from refurb.loans.workflow import LoanRefused

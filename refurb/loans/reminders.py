@@ -3,12 +3,12 @@ otherwise on the lender's "to call" list. Each step of a loan is reminded once."
 
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan, Reminder
 from refurb.mail import mail_configured, send_mail

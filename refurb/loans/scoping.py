@@ -2,11 +2,10 @@
 a user may see. A record of another association is a NotFound (guessed ids reveal nothing).
 Pages and API both look records up here."""
 
-from flask_babel import gettext as _
-
 from refurb.auth.access import require_organisation
 from refurb.auth.roles import Role
 from refurb.errors import NotFound
+from refurb.i18n import gettext as _
 from refurb.loans.models import Household, Loan, LoanRequest, Reminder
 from refurb.lookups import get_or_none
 

@@ -9,11 +9,10 @@ Same shape as the device lifecycle (`refurb.inventory.lifecycle`).
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from refurb.auth.roles import Role
 from refurb.errors import DomainError
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan
 from refurb.loans.scoping import require_lender

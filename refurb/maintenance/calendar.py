@@ -6,11 +6,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from refurb.db_types import utcnow
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.maintenance.models import CalendarFeed
 
 

@@ -1,6 +1,5 @@
 """Maintenance forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.forms import optional_int
 from refurb.maintenance.enums import IncidentCategory, IncidentImpact, SiteKind
 from refurb.territory.fields import CommuneField

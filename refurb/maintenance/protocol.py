@@ -1,10 +1,10 @@
 """The departmental maintenance protocol as seeded by `refurb init`: a monthly and a quarterly
 plan (DESIGN §5). The coordinator edits them afterwards; each edit is a new version."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from refurb.extensions import db
+from refurb.i18n import lazy_gettext as _l
 from refurb.maintenance.models import Plan, PlanVersion
 
 

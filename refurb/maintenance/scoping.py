@@ -2,11 +2,11 @@
 a maintainer the sites assigned to them, site staff the sites their organisation hosts. Another
 site's records are a NotFound (guessed ids reveal nothing)."""
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from refurb.auth.roles import Role
 from refurb.errors import NotFound
+from refurb.i18n import gettext as _
 from refurb.lookups import get_or_none
 from refurb.maintenance.models import Incident, Site, Visit, site_maintainers
 

@@ -5,10 +5,9 @@ of transitions, `refusal()` with a machine code, `available_actions()` for the p
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from refurb.errors import DomainError
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.maintenance.enums import IncidentStatus, VisitStatus
 
 I = IncidentStatus  # noqa: E741

@@ -21,6 +21,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave SQLite's text-search index (an FTS5 table and its shadow tables, migration 0010)
+    out of autogenerate: no model describes it."""
+    return not (type_ == "table" and name and name.startswith("device_search"))
+
+
 def get_engine():
     return current_app.extensions["migrate"].db.engine
 
@@ -91,6 +97,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

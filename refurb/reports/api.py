@@ -4,7 +4,6 @@
 from dataclasses import asdict
 from datetime import date
 
-from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from refurb.api import BEARER, Blueprint
@@ -13,6 +12,7 @@ from refurb.auth.access import allow
 from refurb.auth.roles import Role
 from refurb.db_types import today
 from refurb.errors import InvalidInput
+from refurb.i18n import gettext as _
 from refurb.reports.environment import factors
 from refurb.reports.lending import masked
 from refurb.reports.summary import Summary, summary

@@ -3,8 +3,6 @@ rendered as SVG files for the dashboard (an <img>, so no inline script or style 
 page). Black, greys, dashes and markers only, so they read printed in black and white."""
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
@@ -12,6 +10,8 @@ from reportlab.graphics.shapes import Drawing, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.reports.summary import Summary
 
 WIDTH = 480

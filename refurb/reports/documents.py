@@ -4,11 +4,11 @@ then the definition of every figure and the source of every factor. Black, greys
 only, so it reads printed in black and white."""
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
+from refurb.i18n import gettext as _
 from refurb.pdf_layout import BODY, HEAD, SMALL, TITLE, grid, para, render, text
 from refurb.reports import charts
 from refurb.reports.environment import factors

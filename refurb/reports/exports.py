@@ -7,11 +7,11 @@ import io
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from refurb.i18n import gettext as _
 from refurb.reports.environment import factors
 from refurb.reports.tables import Table
 from refurb.spreadsheets import cell

@@ -1,11 +1,11 @@
 """Reporting forms: a target of the roadmap, edited by the coordinator."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from refurb.fields import FrenchDecimalField
+from refurb.i18n import lazy_gettext as _l
 
 
 class TargetForm(FlaskForm):

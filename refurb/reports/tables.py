@@ -4,9 +4,9 @@ the workbook; each medium formats the cells by the kind of their column."""
 from dataclasses import dataclass
 
 from flask_babel import format_date, format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.reports.environment import factors
 from refurb.reports.lending import masked
 from refurb.reports.summary import Summary

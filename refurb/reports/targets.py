@@ -4,13 +4,13 @@ each edit is kept, so the target of any past date is known."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from refurb.errors import InvalidInput, StaleVersion
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.reports.models import IndicatorTarget
 from refurb.reports.timeline import before_end_of
 

@@ -6,12 +6,12 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.auth.access import allow
 from refurb.auth.roles import Role
 from refurb.db_types import today
+from refurb.i18n import gettext as _
 from refurb.reports import charts
 from refurb.reports.documents import report_pdf
 from refurb.reports.exports import table_csv, workbook

@@ -1,9 +1,9 @@
 """A form field for choosing a commune of the Gers by name or postal code."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
+from refurb.i18n import lazy_gettext as _l
 from refurb.territory.models import Commune
 from refurb.territory.services import find_commune
 

@@ -45,7 +45,7 @@ def create_device(payload):
 def list_devices(args):
     """Devices filtered by state, category, grade, collection, donor and text."""
     filters = search.DeviceFilters.from_args({k: v for k, v in args.items() if v is not None})
-    rows, total = search.search_devices(filters)
+    rows, total, _counts = search.search_devices(filters)
     return {
         "items": [row[0] for row in rows],
         "total": total,

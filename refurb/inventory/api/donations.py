@@ -1,7 +1,6 @@
 """Donors, collections, recycling batches and labels over JSON."""
 
 from flask import Response
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.api import BEARER
@@ -11,6 +10,7 @@ from refurb.auth.access import allow, current_actor
 from refurb.auth.models import Organisation
 from refurb.errors import InvalidInput, NotFound
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.api import WORKSHOP, blp
 from refurb.inventory.api.schemas import (
     CollectionSchema,

@@ -1,13 +1,13 @@
 """The workbench over JSON: diagnoses, storage media, erasures, repairs, hardware reports."""
 
 from flask import request
-from flask_babel import gettext as _
 
 from refurb.api import BEARER
 from refurb.api.schemas import ErrorSchema
 from refurb.auth.access import allow, current_actor
 from refurb.errors import InvalidInput
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.api import WORKSHOP, blp
 from refurb.inventory.api.schemas import (
     DiagnosisRequest,

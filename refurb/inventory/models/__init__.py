@@ -1,6 +1,6 @@
 """Inventory tables."""
 
-from refurb.inventory.models.devices import Device, IssuedTag, StorageMedium
+from refurb.inventory.models.devices import Device, DeviceCount, IssuedTag, StorageMedium
 from refurb.inventory.models.donations import Collection, Donor, Partnership
 from refurb.inventory.models.recycling import RecyclingBatch
 from refurb.inventory.models.workshop import Diagnosis, Erasure, Repair, Snapshot
@@ -8,6 +8,7 @@ from refurb.inventory.models.workshop import Diagnosis, Erasure, Repair, Snapsho
 __all__ = [
     "Collection",
     "Device",
+    "DeviceCount",
     "Diagnosis",
     "Donor",
     "Erasure",

@@ -158,3 +158,16 @@ class IssuedTag(db.Model):
     batch: Mapped[str] = mapped_column(String(24), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class DeviceCount(db.Model):
+    """How many devices are in each (state, category, grade): kept by database triggers in the
+    transaction that inserts, changes or deletes a device (migration 0010), so the device list
+    reads its counts here instead of counting 100,000 rows on every page."""
+
+    __tablename__ = "device_counts"
+
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    grade: Mapped[str] = mapped_column(String(1), primary_key=True)  # '' for no grade
+    devices: Mapped[int] = mapped_column(default=0)

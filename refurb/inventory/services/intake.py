@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb import uploads
@@ -11,6 +10,7 @@ from refurb.bounds import check_fields
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, DonorKind
 from refurb.inventory.models import Collection, Device, Donor, IssuedTag, Partnership

@@ -1,6 +1,5 @@
 """Printing labels: for devices (recorded in their history) or pre-printed, unclaimed tags."""
 
-from flask_babel import gettext as _
 from sqlalchemy import insert
 
 from refurb.db_types import utcnow
@@ -8,6 +7,7 @@ from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.label_sheets import TEMPLATES, Label, Template, render_labels
 from refurb.inventory.models import Device, IssuedTag
 from refurb.inventory.services.intake import unique_new_tag

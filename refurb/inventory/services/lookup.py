@@ -1,11 +1,11 @@
 """Tag → device, written once for pages, API and procedures: a mistyped tag (refused by its
 check symbol) and an unknown one are both a NotFound that says which."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.errors import DomainError, NotFound
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory import tags
 from refurb.inventory.models import Device
 

@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from flask_babel import gettext as _
-
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.lifecycle import Action, Context, Via, perform, refusal
 from refurb.inventory.models import Device, RecyclingBatch
 from refurb.numbering import next_reference

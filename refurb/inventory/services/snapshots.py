@@ -1,10 +1,9 @@
 """Storing an uploaded hardware report and filling the device from it."""
 
-from flask_babel import gettext as _
-
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import MediumKind
 from refurb.inventory.hardware_reports import parse_snapshot
 from refurb.inventory.models import Device, Snapshot, StorageMedium

@@ -2,14 +2,13 @@
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from refurb.auth.roles import Role
 from refurb.bounds import check_fields
 from refurb.db_types import utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import (
     CheckResult,

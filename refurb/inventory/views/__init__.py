@@ -1,9 +1,9 @@
 """HTML pages of the inventory: one blueprint, one module per concern."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
 from refurb.auth.roles import Role
+from refurb.i18n import lazy_gettext as _l
 
 bp = Blueprint("inventory", __name__)
 

@@ -1,7 +1,6 @@
 """Device list, page, intake, edit, actions, import and export."""
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,6 +8,7 @@ from refurb.auth.access import allow
 from refurb.auth.models import User
 from refurb.extensions import db
 from refurb.history.models import Event
+from refurb.i18n import gettext as _
 from refurb.inventory import lifecycle, readiness, search
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
@@ -45,7 +45,7 @@ def site_choices():
 @allow(*WORKSHOP)
 def devices():
     filters = search.DeviceFilters.from_args(request.args)
-    rows, total = search.search_devices(filters)
+    rows, total, counts = search.search_devices(filters)
     collection = (
         db.session.get(Collection, filters.collection_id) if filters.collection_id else None
     )
@@ -58,7 +58,7 @@ def devices():
         states=list(State),
         categories=list(Category),
         grades=list(Grade),
-        counts=search.state_counts(),
+        counts=counts,
         collection=collection,
     )
 

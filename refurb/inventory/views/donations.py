@@ -7,7 +7,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -17,6 +16,7 @@ from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.documents import donation_receipt
 from refurb.inventory.enums import DonorKind
 from refurb.inventory.forms import CollectionForm, DonorForm, PartnershipForm

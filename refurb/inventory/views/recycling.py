@@ -1,7 +1,6 @@
 """Recycling batches and their handover slip."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -9,6 +8,7 @@ from refurb.auth.access import allow
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.documents import handover_slip
 from refurb.inventory.forms import RecyclingBatchForm
 from refurb.inventory.models import Device, RecyclingBatch

@@ -2,8 +2,6 @@
 labels in a row (/scan/lot) and printing labels (/etiquettes)."""
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +9,8 @@ from refurb.auth.access import allow, public, signed_in
 from refurb.auth.roles import Role
 from refurb.errors import DomainError, NotFound
 from refurb.extensions import db
+from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory import lifecycle, tags
 from refurb.inventory.enums import State
 from refurb.inventory.label_sheets import TEMPLATES

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from refurb.auth.access import allow
 from refurb.auth.forms import ConfirmForm
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory import readiness
 from refurb.inventory.checklists import checklist
 from refurb.inventory.documents import erasure_certificate

@@ -1,7 +1,6 @@
 """Households over JSON: record, list, read. Identity is shown through `privacy.identity_for`
 (owning lenders only, every display logged), exactly as on the pages."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.api import BEARER
@@ -11,6 +10,7 @@ from refurb.auth.access import allow, current_actor
 from refurb.auth.models import Organisation
 from refurb.auth.roles import Role
 from refurb.errors import InvalidInput
+from refurb.i18n import gettext as _
 from refurb.loans import privacy
 from refurb.loans.api import blp
 from refurb.loans.api.schemas import HouseholdIn, HouseholdOut

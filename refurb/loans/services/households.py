@@ -1,6 +1,5 @@
 """Households (foyers) and the waiting list."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.auth.models import Organisation
@@ -10,6 +9,7 @@ from refurb.db_types import today
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.loans.enums import Criterion, RequestStatus
 from refurb.loans.models import Household, LoanRequest
 from refurb.loans.scoping import require_lender, scoped

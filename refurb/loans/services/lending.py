@@ -4,7 +4,6 @@ inventory lifecycle (`Via.LOAN`)."""
 
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb import uploads
@@ -13,6 +12,7 @@ from refurb.db_types import today
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.lifecycle import Action, Context, Via, perform
 from refurb.inventory.models import Device
 from refurb.loans import workflow

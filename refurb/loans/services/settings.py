@@ -2,12 +2,12 @@
 
 from importlib.resources import files
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.loans.models import AgreementTerms, LenderSettings
 from refurb.loans.scoping import require_lender
 

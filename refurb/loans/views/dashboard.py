@@ -4,12 +4,12 @@ lender's settings."""
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from refurb.auth.access import allow
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.loans.enums import LoanStatus, RequestStatus

@@ -3,13 +3,13 @@
 from datetime import date
 
 from flask import abort, flash, jsonify, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category
 from refurb.loans import privacy
 from refurb.loans.enums import Criterion, LoanStatus, RequestStatus

@@ -4,7 +4,6 @@ workflow allows, the agreement and receipts, the signed agreement."""
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from refurb import uploads
 from refurb.auth.access import allow
 from refurb.errors import NotFound
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.inventory.services.lookup import device_by_tag

@@ -1,6 +1,5 @@
 """Maintenance over JSON."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from refurb.api import BEARER
@@ -11,6 +10,7 @@ from refurb.auth.access import allow, current_actor
 from refurb.auth.roles import Role
 from refurb.errors import InvalidInput
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.lookups import get_or_not_found
 from refurb.maintenance import figures

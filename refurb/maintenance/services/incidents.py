@@ -6,7 +6,6 @@ import hashlib
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb.bounds import check_fields
@@ -14,6 +13,7 @@ from refurb.db_types import utcnow
 from refurb.errors import DomainError, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import IncidentImpact, IncidentSource, IncidentStatus

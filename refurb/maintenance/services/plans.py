@@ -2,11 +2,10 @@
 
 import re
 
-from flask_babel import gettext as _
-
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.maintenance.enums import ItemKind
 from refurb.maintenance.models import Plan, PlanVersion
 

@@ -4,7 +4,6 @@ there) with each PC's last visit, open incidents and availability."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb.auth.models import Organisation, User
@@ -14,6 +13,7 @@ from refurb.db_types import utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.lookups import get_or_none

@@ -5,7 +5,6 @@ an incident on that PC; the next due date follows from the completed visit)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from refurb.bounds import check_fields
@@ -13,6 +12,7 @@ from refurb.db_types import utcnow
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import (

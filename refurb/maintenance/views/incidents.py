@@ -2,7 +2,6 @@
 form, and the public's report from a PC's label (no account, rate-limited, honeypot)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from refurb.auth.roles import Role
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.models import Event
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.inventory.services.lookup import device_by_tag

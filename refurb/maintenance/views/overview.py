@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from refurb.auth.access import allow
 from refurb.auth.roles import Role
 from refurb.db_types import utcnow
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.lookups import get_or_not_found
 from refurb.maintenance import figures
 from refurb.maintenance.enums import ItemKind

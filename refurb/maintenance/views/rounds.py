@@ -2,8 +2,6 @@
 feed) and a visit recorded PC by PC on a phone, scanning each label or picking from the park."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +10,8 @@ from refurb.auth.roles import Role
 from refurb.db_types import utcnow
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.i18n import gettext as _
+from refurb.i18n import ngettext
 from refurb.inventory.enums import State
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.lookups import get_or_not_found

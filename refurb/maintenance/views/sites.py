@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -12,6 +11,7 @@ from refurb.auth.models import Membership, Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.db_types import utcnow
 from refurb.extensions import db
+from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category
 from refurb.maintenance import figures
 from refurb.maintenance.enums import IncidentStatus, SiteKind, VisitStatus

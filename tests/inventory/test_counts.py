@@ -1,0 +1,187 @@
+"""The device list's counts come from counters the database keeps (migration 0010), its text
+search from an index, and neither the list nor the device page runs more queries as rows grow."""
+
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from refurb.auth.models import User
+from refurb.auth.roles import Role
+from refurb.extensions import db
+from refurb.inventory.enums import Category, Grade, MediumKind, State
+from refurb.inventory.models import Device, DeviceCount
+from refurb.inventory.search import DeviceFilters, search_devices
+from refurb.inventory.services import workshop
+
+
+def counted() -> dict:
+    rows = db.session.execute(
+        sa.select(DeviceCount.state, DeviceCount.category, DeviceCount.grade, DeviceCount.devices)
+    )
+    return {(s, c, g): n for s, c, g, n in rows if n}
+
+
+def actual() -> dict:
+    rows = db.session.execute(
+        sa.text(
+            "SELECT state, category, COALESCE(grade, ''), count(*) FROM devices"
+            " GROUP BY state, category, COALESCE(grade, '')"
+        )
+    )
+    return {(s, c, g): n for s, c, g, n in rows}
+
+
+def test_counters_follow_every_way_a_device_changes(in_app, make_device):
+    first = make_device(State.RECEIVED)
+    second = make_device(State.DIAGNOSIS, Category.TABLET)
+    with in_app():
+        assert (
+            counted()
+            == actual()
+            == {
+                ("received", "laptop", ""): 1,
+                ("diagnosis", "tablet", ""): 1,
+            }
+        )
+        device = db.session.get(Device, first.id)
+        device.state, device.grade = State.READY, Grade.A
+        db.session.get(Device, second.id).category = Category.SMARTPHONE
+        db.session.commit()
+        assert (
+            counted()
+            == actual()
+            == {("ready", "laptop", "A"): 1, ("diagnosis", "smartphone", ""): 1}
+        )
+        # a bulk insert and a bulk update, below the ORM, are counted too
+        db.session.execute(
+            sa.insert(Device),
+            [
+                {
+                    **{
+                        c: getattr(device, c)
+                        for c in (
+                            "category",
+                            "brand",
+                            "model",
+                            "state",
+                            "cycle_started_at",
+                            "state_changed_at",
+                            "created_at",
+                        )
+                    },
+                    "tag": f"GN-BULK{n}",
+                    "version": 1,
+                    "accessories": "",
+                    "notes": "",
+                    "has_free_software": False,
+                    "has_dys_software": False,
+                    "simplified": False,
+                    "storage_absent": False,
+                }
+                for n in range(3)
+            ],
+        )
+        db.session.execute(sa.update(Device).where(Device.tag == "GN-BULK0").values(grade="C"))
+        db.session.delete(db.session.get(Device, second.id))
+        db.session.commit()
+        assert (
+            counted()
+            == actual()
+            == {
+                ("ready", "laptop", "A"): 1,
+                ("ready", "laptop", ""): 2,
+                ("ready", "laptop", "C"): 1,
+            }
+        )
+        db.session.execute(sa.update(Device).values(state=State.DEPLOYED))  # one statement, 4 rows
+        db.session.rollback()  # ... rolled back: the counters with it
+        assert counted() == actual()
+
+
+def test_the_list_counts_what_its_filters_keep_and_links_keep_them(client, login_as, make_device):
+    login_as(Role.TECHNICIAN)
+    for _ in range(2):
+        make_device(State.READY, Category.LAPTOP)
+    make_device(State.READY, Category.TABLET)
+    make_device(State.RECEIVED, Category.TABLET)
+    page = client.get("/appareils?category=tablet").get_data(as_text=True)
+    assert 'result-line">2 appareils' in page
+    assert 'href="/appareils?state=ready&amp;category=tablet"' in page
+    ready = page.split('state=ready&amp;category=tablet"')[1].split("</a>")[0]
+    assert "<strong>1</strong>" in ready  # the tablets, not the 3 ready devices
+    with_state = client.get("/appareils?category=tablet&state=ready").get_data(as_text=True)
+    assert 'result-line">1 appareil\n' in with_state
+
+
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("MODÈLE", {"first", "second"}),
+        ("dèle 4", {"first"}),
+        ("Zenbook", {"second"}),
+        ("5Z", set()),
+    ],
+)
+def test_text_search_finds_a_part_of_any_column_whatever_the_case(
+    in_app, make_device, typed, found
+):
+    devices = {"first": make_device(), "second": make_device()}
+    with in_app():
+        for name, model in [("first", "Modèle 42"), ("second", "Modèle Zenbook 14")]:
+            db.session.get(Device, devices[name].id).model = model
+        db.session.commit()
+        rows, total, _counts = search_devices(DeviceFilters(q=typed))
+        assert {row[0].tag for row in rows} == {devices[name].tag for name in found}
+        assert total == len(found)
+
+
+@contextmanager
+def statements():
+    """The SQL statements run inside the block."""
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_the_list_runs_the_same_few_queries_for_2_rows_or_40(app, client, login_as, make_device):
+    login_as(Role.TECHNICIAN)
+    make_device()
+    make_device()
+    with app.app_context(), statements() as few:
+        assert client.get("/appareils").status_code == 200
+    for _ in range(38):
+        make_device()
+    with app.app_context(), statements() as many:
+        assert client.get("/appareils").status_code == 200
+        assert client.get("/appareils?q=thinkpad").status_code == 200
+    assert len(many) == 2 * len(few)
+    assert len(few) <= 7  # the session's user, the rows, their media, the counts
+
+
+def test_the_device_page_runs_the_same_queries_whatever_its_history(
+    app, client, in_app, login_as, make_device, technician
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    with app.app_context(), statements() as few:
+        assert client.get(f"/appareils/{device.tag}").status_code == 200
+    with in_app():
+        found = db.session.get(Device, device.id)
+        actor = db.session.get(User, technician.id)
+        for n in range(4):
+            workshop.add_medium(found, actor, MediumKind.SSD, serial=f"S{n}", size_gb=128)
+        for n in range(10):
+            workshop.update_device(found, actor, found.version, notes=f"note {n}")
+        db.session.commit()
+    with app.app_context(), statements() as many:
+        assert client.get(f"/appareils/{device.tag}").status_code == 200
+    assert len(many) == len(few)
+    assert len(few) <= 14
