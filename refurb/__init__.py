@@ -43,6 +43,7 @@ def _import_models() -> None:
     import refurb.numbering  # noqa: F401
     import refurb.reports.models  # noqa: F401
     import refurb.territory.models  # noqa: F401
+    import refurb.uploads  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

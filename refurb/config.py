@@ -32,7 +32,9 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_SENDER": "refurb@localhost",
     "TRUST_PROXY": False,
-    # Where uploaded documents are kept (None: instance/uploads); shared by every instance.
+    # Where uploaded documents are kept: "folder" (UPLOADS_PATH, None: instance/uploads, which
+    # every instance must share) or "database" (nothing to share but the database).
+    "UPLOADS_STORAGE": "folder",
     "UPLOADS_PATH": None,
     # werkzeug's method string; the suite lowers the cost, nothing else should.
     "PASSWORD_HASH_METHOD": "scrypt",
@@ -80,6 +82,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     if database_url.startswith("postgresql"):
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
+    if config["UPLOADS_STORAGE"] not in ("folder", "database"):
+        raise ValueError('REFURB_UPLOADS_STORAGE must be "folder" or "database"')
     secure = str(config["PUBLIC_URL"]).startswith("https://")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if config[key] is None:

@@ -2,16 +2,25 @@
 
 A service calls `store()` after its own checks, so a refused request leaves no file; a file
 stored in a transaction that then rolls back is removed. Files are recognised by their content
-(magic bytes), never by their name, and served with the type found there. They live under
-`UPLOADS_PATH` (default `instance/uploads`), which several instances of refurb can share.
+(magic bytes), never by their name, and served with the type found there.
+
+Where they live is the `UPLOADS_STORAGE` setting:
+- `folder` (the default): files under `UPLOADS_PATH` (default `instance/uploads`); several
+  instances of refurb must then share that folder;
+- `database`: rows of `stored_files`, written in the request's own transaction, so every
+  instance on the same database reads them, with nothing to share on disk.
 """
 
+import io
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app, send_file
-from sqlalchemy import event
+from sqlalchemy import LargeBinary, String, delete, event, select
+from sqlalchemy.orm import Mapped, mapped_column
 
+from refurb.db_types import UTCDateTime, utcnow
 from refurb.errors import InvalidInput, NotFound
 from refurb.extensions import db
 from refurb.i18n import gettext as _
@@ -24,6 +33,21 @@ SIGNATURES = {
 }
 PDF_ONLY = ("application/pdf",)
 PDF_OR_PHOTO = ("application/pdf", "image/png", "image/jpeg")
+
+
+class StoredFile(db.Model):
+    """An uploaded document kept in the database (UPLOADS_STORAGE = "database")."""
+
+    __tablename__ = "stored_files"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _in_database() -> bool:
+    return current_app.config.get("UPLOADS_STORAGE") == "database"
 
 
 def recognise(data: bytes, accepted: tuple[str, ...], field: str) -> tuple[str, str]:
@@ -51,11 +75,14 @@ def path_of(kind: str, name: str) -> Path:
 
 def store(kind: str, data: bytes, prefix: str, suffix: str) -> str:
     """Write a document under `kind`; returns the stored name. Removed if the request fails."""
+    name = f"{prefix}-{secrets.token_hex(8)}{suffix}"
+    if _in_database():  # lives or dies with the transaction, like any row
+        db.session.add(StoredFile(kind=kind, name=name, data=data))
+        return name
     if db.session().get_transaction() is None:
         db.session.begin()  # so that a rollback, even with nothing else written, removes it
     folder = _root() / kind
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{prefix}-{secrets.token_hex(8)}{suffix}"
     (folder / name).write_bytes(data)
     db.session.info.setdefault("stored_files", []).append(folder / name)
     return name
@@ -63,20 +90,34 @@ def store(kind: str, data: bytes, prefix: str, suffix: str) -> str:
 
 def remove(kind: str, name: str) -> None:
     """Delete a stored document once the transaction commits (kept if it rolls back)."""
-    if name:
+    if name and _in_database():
+        db.session.execute(
+            delete(StoredFile).where(StoredFile.kind == kind, StoredFile.name == Path(name).name)
+        )
+    elif name:
         db.session.info.setdefault("removed_files", []).append(path_of(kind, name))
 
 
 def send(kind: str, name: str, download_name: str):
     """Serve a stored document with the media type its content shows."""
-    path = path_of(kind, name)
-    if not path.is_file():
-        raise NotFound("document_missing", _("Ce document n'est plus disponible."))
-    with open(path, "rb") as handle:
-        head = handle.read(16)
+    if _in_database():
+        data = db.session.scalar(
+            select(StoredFile.data).where(
+                StoredFile.kind == kind, StoredFile.name == Path(name or "").name
+            )
+        )
+        if data is None:
+            raise NotFound("document_missing", _("Ce document n'est plus disponible."))
+        head, content = data[:16], io.BytesIO(data)
+    else:
+        content = path_of(kind, name)
+        if not content.is_file():
+            raise NotFound("document_missing", _("Ce document n'est plus disponible."))
+        with open(content, "rb") as handle:
+            head = handle.read(16)
     media_type = next((t for m, (_s, t) in SIGNATURES.items() if head.startswith(m)), None)
     return send_file(
-        path, mimetype=media_type or "application/octet-stream", download_name=download_name
+        content, mimetype=media_type or "application/octet-stream", download_name=download_name
     )
 
 

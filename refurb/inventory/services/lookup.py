@@ -2,6 +2,7 @@
 check symbol) and an unknown one are both a NotFound that says which."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from refurb.errors import DomainError, NotFound
 from refurb.extensions import db
@@ -10,12 +11,15 @@ from refurb.inventory import tags
 from refurb.inventory.models import Device
 
 
-def device_by_tag(tag: str) -> Device:
+def device_by_tag(tag: str, media: bool = True) -> Device:
+    """The device with `tag`; `media=False` leaves its storage media to be loaded if touched
+    (the label page never shows them)."""
     try:
         canonical = tags.parse_tag(tag)
     except DomainError as typo:
         raise NotFound("unknown_device", typo.message, details={"tag": "invalid"}) from typo
-    device = db.session.scalar(select(Device).where(Device.tag == canonical))
+    query = select(Device).where(Device.tag == canonical)
+    device = db.session.scalar(query if media else query.options(lazyload(Device.media)))
     if device is None:
         raise NotFound(
             "unknown_device",

@@ -47,7 +47,7 @@ def scanned(tag):
     if canonical != tag:
         return redirect(url_for(".scanned", tag=canonical))
     try:
-        device = device_by_tag(canonical)
+        device = device_by_tag(canonical, media=False)
     except NotFound:
         device = None
     user = current_user
