@@ -25,6 +25,8 @@ DEFAULTS = {
     "PUBLIC_REPORTS_PER_DEVICE_HOUR": 5,
     # The report's figures are kept per date until the next recorded event (refurb.reports).
     "REPORT_CACHE": True,
+    # Rows one CSV import may hold (checked, then written all or none).
+    "IMPORT_MAX_ROWS": 50_000,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, literal
+from sqlalchemy import Table, func, insert, literal
 
 from refurb.db_types import UTCDateTime
 from refurb.extensions import db
@@ -18,3 +18,30 @@ def seconds_between(later, earlier):
     if db.session.get_bind().dialect.name == "sqlite":
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
     return func.extract("epoch", later - earlier)
+
+
+def insert_rows(table: Table, rows: list[dict]) -> None:
+    """Insert many rows at once, the columns' defaults applied: COPY on PostgreSQL (one
+    statement, its statement triggers run once), executemany on SQLite."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = [c for c in table.columns if c.key in rows[0] or c.default is not None]
+    processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
+    names = ", ".join(c.name for c in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            values = []
+            for column, process in zip(columns, processors, strict=True):
+                if column.key in row:
+                    value = row[column.key]
+                else:
+                    value = column.default.arg
+                    if callable(value):
+                        value = value(None)  # SQLAlchemy's wrapped default: takes a context
+                values.append(process(value) if process else value)
+            copy.write_row(values)

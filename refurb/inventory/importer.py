@@ -7,15 +7,20 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
+from refurb.bounds import InvalidFields, check_fields
+from refurb.db_types import utcnow
 from refurb.errors import DomainError, InvalidInput
 from refurb.extensions import db
+from refurb.history.models import Event
 from refurb.i18n import gettext as _
 from refurb.inventory import tags
-from refurb.inventory.enums import Category
-from refurb.inventory.models import Collection, Device
-from refurb.inventory.services.intake import check_device_fields, receive_device
+from refurb.inventory.enums import Category, State
+from refurb.inventory.models import Collection, Device, IssuedTag
+from refurb.inventory.services.intake import normalise_serial
+from refurb.sql import insert_rows
 
 COLUMNS = (
     "category",
@@ -30,7 +35,9 @@ COLUMNS = (
     "notes",
 )
 REQUIRED = ("category",)
-MAX_ROWS = 5000
+TEXT_COLUMNS = ("brand", "model", "serial_number", "accessories", "notes")
+# Rows per statement when looking tags up or writing: one round trip per batch, not per row.
+BATCH = 2000
 
 
 @dataclass
@@ -74,8 +81,84 @@ def _number(value: str, kind):
     return kind(value.strip().replace(",", ".")) if value.strip() else None
 
 
-def import_devices(actor, text: str, collection: Collection | None = None) -> list[Device]:
-    """Check every row of the CSV, then receive all its devices, or raise ImportRejected."""
+def _in_batches(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _taken(candidates: set[str], reserved: bool = False) -> set[str]:
+    """Which of `candidates` a device carries, or (`reserved`) a pre-printed sheet holds for a
+    device to come: a typed tag may be pre-printed, a generated one must not (batched IN)."""
+    found: set[str] = set()
+    for batch in _in_batches(sorted(candidates)):
+        found.update(db.session.scalars(select(Device.tag).where(Device.tag.in_(batch))))
+        if reserved:
+            found.update(db.session.scalars(select(IssuedTag.tag).where(IssuedTag.tag.in_(batch))))
+    return found
+
+
+def _new_tags(count: int, avoid: set[str]) -> list[str]:
+    """`count` fresh tags, none already used, reserved or in `avoid` (a few queries in all)."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        wanted = count - len(chosen)
+        fresh = {tags.generate_tag() for _ in range(wanted)} - avoid - chosen
+        chosen |= fresh - _taken(fresh, reserved=True)
+    return list(chosen)
+
+
+def _check_row(line: int, row: dict, collections: dict, collection, seen_tags: dict):
+    """(values, errors) of one CSV row, every problem of the row reported."""
+    values, errors = {}, []
+    category = _category(row.get("category") or "")
+    if category is None:
+        errors.append(
+            RowError(
+                line, "category", _("catégorie inconnue : « %(v)s »", v=row.get("category") or "")
+            )
+        )
+    values["category"] = category
+    for column in TEXT_COLUMNS:
+        values[column] = (row.get(column) or "").strip()
+    values["serial_number"] = normalise_serial(values["serial_number"])
+    for column, kind in (("year_of_manufacture", int), ("weight_kg", float)):
+        try:
+            values[column] = _number(row.get(column) or "", kind)
+        except ValueError:
+            errors.append(RowError(line, column, _("nombre attendu : « %(v)s »", v=row[column])))
+            values[column] = None
+    try:
+        check_fields(Device, {k: v for k, v in values.items() if k != "category"})
+    except InvalidFields as refusal:
+        errors.extend(RowError(line, column, reason) for column, reason in refusal.messages.items())
+    raw_tag = (row.get("tag") or "").strip()
+    if raw_tag:
+        try:
+            tag = tags.parse_tag(raw_tag)
+        except DomainError as refusal:
+            errors.append(RowError(line, "tag", refusal.message))
+        else:
+            if tag in seen_tags:
+                errors.append(
+                    RowError(
+                        line, "tag", _("étiquette déjà utilisée ligne %(l)d", l=seen_tags[tag])
+                    )
+                )
+            seen_tags.setdefault(tag, line)
+            values["tag"] = tag
+    reference = (row.get("collection") or "").strip()
+    values["collection_id"] = collection.id if collection is not None else None
+    if reference:
+        if reference not in collections:
+            errors.append(RowError(line, "collection", _("collecte inconnue : %(r)s", r=reference)))
+        values["collection_id"] = collections.get(reference)
+    return values, errors
+
+
+def import_devices(actor, text: str, collection: Collection | None = None) -> list[int]:
+    """Check every row of the CSV, then receive all its devices (ids in file order), or raise
+    ImportRejected with every bad row. Set-based: a few queries whatever the number of rows."""
+    limit = current_app.config["IMPORT_MAX_ROWS"]
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -99,81 +182,64 @@ def import_devices(actor, text: str, collection: Collection | None = None) -> li
             )
         raise ImportRejected(errors)
 
-    collections = {c.reference: c.id for c in db.session.scalars(select(Collection))}
+    collections = dict(db.session.execute(select(Collection.reference, Collection.id)).all())
     rows, seen_tags = [], {}
     for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
+        if line - 1 > limit:
             errors.append(
-                RowError(line, "", _("plus de %(n)d lignes : découpez le fichier", n=MAX_ROWS))
+                RowError(line, "", _("plus de %(n)d lignes : découpez le fichier", n=limit))
             )
             break
-        if not any((v or "").strip() for v in row.values()):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
-        values, row_errors = {}, []
-        category = _category(row.get("category") or "")
-        if category is None:
-            row_errors.append(
-                RowError(
-                    line,
-                    "category",
-                    _("catégorie inconnue : « %(v)s »", v=row.get("category") or ""),
-                )
-            )
-        values["category"] = category
-        for column in ("brand", "model", "serial_number", "accessories", "notes"):
-            values[column] = (row.get(column) or "").strip()
-        for column, kind in (("year_of_manufacture", int), ("weight_kg", float)):
-            try:
-                values[column] = _number(row.get(column) or "", kind)
-            except ValueError:
-                row_errors.append(
-                    RowError(line, column, _("nombre attendu : « %(v)s »", v=row[column]))
-                )
-                continue
-            try:
-                check_device_fields({column: values[column]})
-            except DomainError as refusal:
-                row_errors.append(RowError(line, column, refusal.message))
-        raw_tag = (row.get("tag") or "").strip()
-        if raw_tag:
-            try:
-                tag = tags.parse_tag(raw_tag)
-            except DomainError as refusal:
-                row_errors.append(RowError(line, "tag", refusal.message))
-            else:
-                if tag in seen_tags:
-                    row_errors.append(
-                        RowError(
-                            line, "tag", _("étiquette déjà utilisée ligne %(l)d", l=seen_tags[tag])
-                        )
-                    )
-                elif db.session.scalar(select(Device.id).where(Device.tag == tag)):
-                    row_errors.append(RowError(line, "tag", _("étiquette déjà sur un appareil")))
-                seen_tags[tag] = line
-                values["tag"] = tag
-        reference = (row.get("collection") or "").strip()
-        if reference:
-            if reference not in collections:
-                row_errors.append(
-                    RowError(line, "collection", _("collecte inconnue : %(r)s", r=reference))
-                )
-            values["collection_id"] = collections.get(reference)
-        elif collection is not None:
-            values["collection_id"] = collection.id
+        values, row_errors = _check_row(line, row, collections, collection, seen_tags)
         errors.extend(row_errors)
         rows.append((line, values))
+    for tag in sorted(_taken(set(seen_tags)), key=seen_tags.get):
+        errors.append(RowError(seen_tags[tag], "tag", _("étiquette déjà sur un appareil")))
     if not rows and not errors:
         errors.append(RowError(2, "", _("le fichier ne contient aucune ligne d'appareil")))
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    return _write(actor, [values for _line, values in rows], set(seen_tags))
 
-    devices = []
-    for line, values in rows:
-        try:
-            devices.append(receive_device(actor, **values))
-        except DomainError as refusal:  # e.g. an implausible year: report it like the others
-            column = next(iter(refusal.details), "")
-            errors.append(RowError(line, column, refusal.message))
-    if errors:
-        raise ImportRejected(errors)
-    return devices
+
+def _write(actor, rows: list[dict], typed: set[str]) -> list[int]:
+    """Insert the checked rows and their `device.received` events, in batches."""
+    fresh = iter(_new_tags(sum(1 for r in rows if not r.get("tag")), typed))
+    now, actor_id = utcnow(), getattr(actor, "id", None)
+    for values in rows:
+        values.setdefault("tag", None)
+        values["tag"] = values["tag"] or next(fresh)
+        values.update(
+            state=State.RECEIVED,
+            created_by_id=actor_id,
+            created_at=now,
+            state_changed_at=now,
+            cycle_started_at=now,
+        )
+    ids: list[int] = []
+    for batch in _in_batches(rows):
+        insert_rows(Device.__table__, batch)
+        batch_tags = [values["tag"] for values in batch]
+        found = dict(
+            db.session.execute(
+                select(Device.tag, Device.id).where(Device.tag.in_(batch_tags))
+            ).all()
+        )
+        ids += [found[tag] for tag in batch_tags]
+    events = [
+        {
+            "subject_type": "device",
+            "subject_id": device_id,
+            "action": "device.received",
+            "actor_id": actor_id,
+            "to_state": State.RECEIVED.value,
+            "details": {"tag": values["tag"], "collection_id": values["collection_id"]},
+            "occurred_at": now,
+        }
+        for device_id, values in zip(ids, rows, strict=True)
+    ]
+    for batch in _in_batches(events):
+        insert_rows(Event.__table__, batch)
+    return ids

@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from refurb.auth.models import User
 from refurb.auth.roles import Role
+from refurb.extensions import db
 from refurb.inventory.importer import ImportRejected, decode, import_devices
 from refurb.inventory.models import Device
-from refurb.inventory.tags import format_tag
+from refurb.inventory.tags import format_tag, parse_tag
 
 GOOD = """category;brand;model;serial_number;year_of_manufacture;weight_kg;tag
 laptop;Lenovo;ThinkPad T480;PF1ABC23;2018;1,9;
@@ -24,8 +25,9 @@ def count(session) -> int:
 def test_a_good_file_is_imported_whole(in_app, technician):
     with in_app() as session:
         actor = session.get(User, technician.id)
-        devices = import_devices(actor, GOOD.format(tag=format_tag("7HQ2MX")))
+        ids = import_devices(actor, GOOD.format(tag=format_tag("7HQ2MX")))
         session.commit()
+        devices = [session.get(Device, device_id) for device_id in ids]
         assert [d.category.value for d in devices] == ["laptop", "desktop"]
         assert devices[0].weight_kg == 1.9
         assert devices[1].tag == format_tag("7HQ2MX")
@@ -99,3 +101,68 @@ def test_the_command_imports_a_file(app, tmp_path, in_app):
     assert refused.exit_code != 0 and "ligne 2, colonne category" in refused.output
     with in_app() as session:
         assert count(session) == 1
+
+
+def big_file(rows: int, tagged: dict[int, str] | None = None) -> str:
+    tagged = tagged or {}
+    lines = ["category;brand;model;serial_number;weight_kg;tag"]
+    lines += [f"laptop;Lenovo;T{n};SN{n:06d};1,8;{tagged.get(n, '')}" for n in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def test_ten_thousand_rows_are_written_in_a_few_statements(app, in_app, technician):
+    from sqlalchemy import event
+
+    from refurb.history.models import Event
+    from refurb.inventory.models import DeviceCount, IssuedTag
+
+    statements = []
+    with in_app() as session:
+        preprinted = format_tag("PRE123")
+        session.add(IssuedTag(tag=preprinted, batch="PRE-1"))
+        session.commit()
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            ids = import_devices(
+                session.get(User, technician.id), big_file(10_000, {7: preprinted})
+            )
+            session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert len(ids) == 10_000
+        assert len(statements) < 60  # batches of 2,000, not five queries a row
+        tags = session.scalars(select(Device.tag).order_by(Device.id)).all()
+        assert len(set(tags)) == 10_000 and tags[7] == preprinted
+        assert all(parse_tag(tag) == tag for tag in tags)
+        assert session.get(Device, ids[9_999]).model == "T9999"
+        assert session.get(Device, ids[9_999]).serial_number == "SN009999"
+        received = select(func.count()).where(Event.action == "device.received")
+        assert session.scalar(received.select_from(Event)) == 10_000
+        assert session.scalar(select(func.sum(DeviceCount.devices))) == 10_000
+
+
+def test_the_row_limit_is_a_setting(app, in_app, technician):
+    app.config["IMPORT_MAX_ROWS"] = 3
+    try:
+        with in_app() as session:
+            with pytest.raises(ImportRejected) as rejected:
+                import_devices(session.get(User, technician.id), big_file(4))
+            assert [(e.line, e.reason) for e in rejected.value.errors] == [
+                (5, "plus de 3 lignes : découpez le fichier")
+            ]
+            assert count(session) == 0
+    finally:
+        app.config["IMPORT_MAX_ROWS"] = 50_000
+
+
+def test_every_problem_of_a_row_is_reported_with_its_column(in_app, technician):
+    text = "category;brand;model;weight_kg;tag\nlaptop;" + "B" * 81 + ";" + "M" * 121 + ";-2;\n"
+    with in_app() as session:
+        with pytest.raises(ImportRejected) as rejected:
+            import_devices(session.get(User, technician.id), text)
+        assert {(e.line, e.column) for e in rejected.value.errors} == {
+            (2, "brand"),
+            (2, "model"),
+            (2, "weight_kg"),
+        }

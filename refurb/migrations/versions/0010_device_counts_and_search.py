@@ -56,34 +56,52 @@ SQLITE_TRIGGERS = [
     END""",
 ]
 
-POSTGRESQL_FUNCTION = f"""
+# PostgreSQL: statement-level triggers over the transition tables, adding each statement's net
+# change per key in one upsert. (A row-level trigger updating the same counter row for each of
+# 50,000 inserted rows leaves 50,000 row versions in one transaction: quadratic.)
+NET = {
+    "INSERT": "SELECT state, category, COALESCE(grade, '') AS grade, 1 AS d FROM new_rows",
+    "DELETE": "SELECT state, category, COALESCE(grade, '') AS grade, -1 AS d FROM old_rows",
+}
+NET["UPDATE"] = NET["INSERT"] + " UNION ALL " + NET["DELETE"]
+
+POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION device_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.state IS NOT DISTINCT FROM NEW.state
-     AND OLD.category IS NOT DISTINCT FROM NEW.category
-     AND OLD.grade IS NOT DISTINCT FROM NEW.grade THEN
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    UPDATE device_counts SET devices = devices - 1 WHERE {KEY.format(row='OLD')};
-  END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+  IF TG_OP = 'INSERT' THEN
     INSERT INTO device_counts AS c (state, category, grade, devices)
-      VALUES (NEW.state, NEW.category, COALESCE(NEW.grade, ''), 1)
-      ON CONFLICT (state, category, grade) DO UPDATE SET devices = c.devices + 1;
+      SELECT state, category, grade, sum(d) FROM ({INSERT}) AS changes
+      GROUP BY state, category, grade
+      ON CONFLICT (state, category, grade) DO UPDATE SET devices = c.devices + EXCLUDED.devices;
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE device_counts AS c SET devices = c.devices + n.d
+      FROM (SELECT state, category, grade, sum(d) AS d FROM ({DELETE}) AS changes
+            GROUP BY state, category, grade) AS n
+      WHERE c.state = n.state AND c.category = n.category AND c.grade = n.grade;
+  ELSE
+    INSERT INTO device_counts AS c (state, category, grade, devices)
+      SELECT state, category, grade, sum(d) FROM ({UPDATE}) AS changes
+      GROUP BY state, category, grade HAVING sum(d) <> 0
+      ON CONFLICT (state, category, grade) DO UPDATE SET devices = c.devices + EXCLUDED.devices;
   END IF;
   RETURN NULL;
-END $$"""
+END $$""".format(**NET)
+
+POSTGRESQL_TRIGGERS = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
 
 
 def create_triggers():
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRESQL_FUNCTION)
-        op.execute(
-            "CREATE TRIGGER device_counts_follow AFTER INSERT OR DELETE"
-            " OR UPDATE OF state, category, grade ON devices"
-            " FOR EACH ROW EXECUTE FUNCTION device_counts_follow()"
-        )
+        for operation, transition in POSTGRESQL_TRIGGERS.items():
+            op.execute(
+                f"CREATE TRIGGER device_counts_{operation.lower()} AFTER {operation} ON devices"
+                f" {transition} FOR EACH STATEMENT EXECUTE FUNCTION device_counts_follow()"
+            )
     else:
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
@@ -114,7 +132,8 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER device_counts_follow ON devices")
+        for operation in POSTGRESQL_TRIGGERS:
+            op.execute(f"DROP TRIGGER device_counts_{operation.lower()} ON devices")
         op.execute("DROP FUNCTION device_counts_follow()")
     else:
         for name in ("device_counts_insert", "device_counts_delete", "device_counts_update",
