@@ -7,7 +7,7 @@ per request instead of on every call (that lookup was a third of a device list's
 
 from datetime import UTC, datetime
 
-from babel import dates
+from babel import dates, numbers
 from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
@@ -95,7 +95,13 @@ def init_i18n(app: Flask, babel) -> None:
     )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["thousands"] = thousands
 
     @app.context_processor
     def language_context():
         return {"current_language": select_locale(), "language_names": LANGUAGE_NAMES}
+
+
+def thousands(number: int) -> str:
+    """12 345 in French (narrow no-break space between thousands), 12,345 in English."""
+    return numbers.format_decimal(number, locale=_language()[1])

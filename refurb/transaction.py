@@ -39,6 +39,12 @@ def finish(app: Flask, rv) -> Response:
     return response
 
 
+def commit_streamed() -> None:
+    """Commit the work a streamed answer did while streaming (a long import shown as it goes):
+    finish() ran when the view returned, before that work began."""
+    db.session.commit()
+
+
 def keep_even_if_refused() -> None:
     """For a service whose refusal must leave a trace (a failed sign-in is counted): what this
     transaction wrote is committed although the request is refused."""

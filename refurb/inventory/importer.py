@@ -155,9 +155,29 @@ def _check_row(line: int, row: dict, collections: dict, collection, seen_tags: d
     return values, errors
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a long import stands: rows checked, then rows written, out of `rows`."""
+
+    rows: int
+    checked: int
+    written: int = 0
+
+
 def import_devices(actor, text: str, collection: Collection | None = None) -> list[int]:
     """Check every row of the CSV, then receive all its devices (ids in file order), or raise
-    ImportRejected with every bad row. Set-based: a few queries whatever the number of rows."""
+    ImportRejected with every bad row."""
+    steps = import_steps(actor, text, collection)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def import_steps(actor, text: str, collection: Collection | None = None):
+    """import_devices, yielding its Progress every BATCH rows (a page shows it as it goes),
+    returning the new ids. Set-based: a few queries whatever the number of rows."""
     limit = current_app.config["IMPORT_MAX_ROWS"]
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -184,7 +204,10 @@ def import_devices(actor, text: str, collection: Collection | None = None) -> li
 
     collections = dict(db.session.execute(select(Collection.reference, Collection.id)).all())
     rows, seen_tags = [], {}
+    lines = max(text.count("\n") - 1, 1)  # data lines, for the progress shown
     for line, row in enumerate(reader, start=2):
+        if (line - 1) % BATCH == 0:
+            yield Progress(lines, line - 1)
         if line - 1 > limit:
             errors.append(
                 RowError(line, "", _("plus de %(n)d lignes : découpez le fichier", n=limit))
@@ -201,11 +224,12 @@ def import_devices(actor, text: str, collection: Collection | None = None) -> li
         errors.append(RowError(2, "", _("le fichier ne contient aucune ligne d'appareil")))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
-    return _write(actor, [values for _line, values in rows], set(seen_tags))
+    return (yield from _write(actor, [values for _line, values in rows], set(seen_tags)))
 
 
-def _write(actor, rows: list[dict], typed: set[str]) -> list[int]:
-    """Insert the checked rows and their `device.received` events, in batches."""
+def _write(actor, rows: list[dict], typed: set[str]):
+    """Insert the checked rows and their `device.received` events, in batches; yields the
+    Progress after each batch, returns the new ids."""
     fresh = iter(_new_tags(sum(1 for r in rows if not r.get("tag")), typed))
     now, actor_id = utcnow(), getattr(actor, "id", None)
     for values in rows:
@@ -228,6 +252,7 @@ def _write(actor, rows: list[dict], typed: set[str]) -> list[int]:
             ).all()
         )
         ids += [found[tag] for tag in batch_tags]
+        yield Progress(len(rows), len(rows), len(ids))
     events = [
         {
             "subject_type": "device",

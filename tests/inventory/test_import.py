@@ -166,3 +166,35 @@ def test_every_problem_of_a_row_is_reported_with_its_column(in_app, technician):
             (2, "model"),
             (2, "weight_kg"),
         }
+
+
+def test_a_long_file_shows_its_progress_then_the_outcome(client, login_as, in_app):
+    login_as(Role.TECHNICIAN)
+    response = client.post(
+        "/appareils/import",
+        data={"file": (BytesIO(big_file(4_500).encode()), "lot.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.is_streamed and response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Vérification : 2\u202f000 lignes sur 4\u202f500" in page
+    assert "Enregistrement : 4\u202f500 appareils sur 4\u202f500" in page
+    assert "4\u202f500 appareils importés." in page
+    with in_app() as session:
+        assert count(session) == 4_500
+
+
+def test_a_long_file_with_a_bad_row_keeps_nothing_and_shows_the_row(client, login_as, in_app):
+    login_as(Role.TECHNICIAN)
+    text = big_file(4_500).replace("laptop;Lenovo;T4000;", "grille-pain;Lenovo;T4000;")
+    response = client.post(
+        "/appareils/import",
+        data={"file": (BytesIO(text.encode()), "lot.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "Aucun appareil n&#39;a été importé" in page
+    assert "<td>4002</td>" in page and "grille-pain" in page
+    assert 'type="file"' in page  # the form again, to send the corrected file
+    with in_app() as session:
+        assert count(session) == 0

@@ -1,11 +1,21 @@
 """Device list, page, intake, edit, actions, import and export."""
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_template,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from refurb.auth.access import allow
 from refurb.auth.models import User
+from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.i18n import gettext as _
@@ -14,13 +24,14 @@ from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.forms import DeviceEditForm, ImportForm, IntakeForm, TransitionForm
 from refurb.inventory.hardware_reports import REPORTED_SPECS
-from refurb.inventory.importer import ImportRejected, decode, import_devices
+from refurb.inventory.importer import BATCH, ImportRejected, decode, import_devices, import_steps
 from refurb.inventory.lifecycle import TRANSITIONS, Action
 from refurb.inventory.models import Collection, Diagnosis, Erasure, Repair, Snapshot
 from refurb.inventory.services import intake, workshop
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.views import EVENT_LABELS, WORKSHOP, bp
 from refurb.lookups import get_or_none, get_or_not_found
+from refurb.transaction import commit_streamed, end_refused
 from refurb.web import form_status, refusal_shown
 
 
@@ -248,6 +259,28 @@ def transition(tag, action):
     return redirect(url_for(".device", tag=device.tag))
 
 
+# Files longer than this many lines are imported on a page that shows the progress as it goes.
+STREAMED_FROM_LINES = 2 * BATCH
+
+
+class StreamedImport:
+    """A long import run while its page is sent: iterating gives its Progress; afterwards
+    `ids` (imported) or `errors` and `message` (refused, nothing kept) say how it ended."""
+
+    def __init__(self, steps):
+        self.steps, self.ids, self.errors, self.message = steps, None, [], None
+
+    def __iter__(self):
+        try:
+            self.ids = yield from self.steps
+        except DomainError as refusal:
+            end_refused()
+            self.message = refusal.message
+            self.errors = getattr(refusal, "errors", [])
+        else:
+            commit_streamed()
+
+
 @bp.route("/appareils/import", methods=["GET", "POST"])
 @allow(*WORKSHOP)
 def import_page():
@@ -257,7 +290,14 @@ def import_page():
     if form.validate_on_submit():
         collection = get_or_none(Collection, form.collection_id.data)
         with refusal_shown(form) as outcome:
-            devices = import_devices(current_user, decode(form.file.data.read()), collection)
+            text = decode(form.file.data.read())
+            if text.count("\n") > STREAMED_FROM_LINES:
+                streamed = StreamedImport(import_steps(current_user, text, collection))
+                # The page streams after this request's session has closed: what it shows of
+                # the user must stay loaded through finish()'s commit.
+                db.session().expire_on_commit = False
+                return stream_template("inventory/import.html", form=form, streamed=streamed)
+            devices = import_devices(current_user, text, collection)
         if outcome.ok:
             flash(_("%(n)d appareil(s) importé(s).", n=len(devices)), "success")
             return redirect(url_for(".devices", sort="recent"))
