@@ -15,6 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+import refurb.pdf_layout  # noqa: F401 - its PDF settings (no ASCII85) apply to labels too
+
 MASK_PATTERN = 2
 QUIET_ZONE = 3  # modules of white kept around the code inside the label
 
@@ -114,24 +116,36 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
-    """Dark modules as one filled vector path (horizontal runs merged), written in module
-    units under a single transform: formatting ~300 rectangles per code through reportlab's
-    path API costs more than everything else on the sheet."""
-    count = len(matrix)
-    module = size / count
-    runs = []
+def rectangles(matrix: list[list[bool]]) -> list[tuple[int, int, int, int]]:
+    """Dark modules as (column, row from the top, width, height) rectangles: horizontal runs,
+    each merged with the same run in the rows below it."""
+    open_runs: dict[tuple[int, int], int] = {}  # (column, width) → first row
+    found = []
     for row_index, row in enumerate(matrix):
-        bottom = count - row_index - 1
+        current = {}
         start = None
         for column, dark in enumerate([*row, False]):
             if dark and start is None:
                 start = column
             elif not dark and start is not None:
-                runs.append(f"{start} {bottom} {column - start} 1 re")
+                run = (start, column - start)
+                current[run] = open_runs.pop(run, row_index)
                 start = None
+        found += [(c, top, w, row_index - top) for (c, w), top in open_runs.items()]
+        open_runs = current
+    found += [(c, top, w, len(matrix) - top) for (c, w), top in open_runs.items()]
+    return found
+
+
+def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
+    """Dark modules as one filled vector path of rectangles, written in module units under a
+    single transform: formatting ~300 rectangles per code through reportlab's path API costs
+    more than everything else on the sheet."""
+    count = len(matrix)
+    module = size / count
+    ops = [f"{c} {count - top - h} {w} {h} re" for c, top, w, h in rectangles(matrix)]
     canvas.addLiteral(
-        f"q 0 g {module:.4f} 0 0 {module:.4f} {x:.3f} {y:.3f} cm\n" + "\n".join(runs) + "\nf Q"
+        f"q 0 g {module:.4f} 0 0 {module:.4f} {x:.3f} {y:.3f} cm\n" + "\n".join(ops) + "\nf Q"
     )
 
 

@@ -119,3 +119,20 @@ def test_cells_match_the_avery_and_brother_formats():
         for x, y, w, h in template.cells():
             assert x >= 0 and x + w <= width and y >= 0 and y + h <= height
     assert ql.page_size == pytest.approx((62 * mm, 29 * mm))
+
+
+def test_the_code_is_drawn_as_rectangles_covering_exactly_its_dark_modules():
+    from refurb.inventory.label_sheets import qr_matrix, rectangles
+
+    matrix = qr_matrix("https://refurb.gers-numerique.fr/t/GN-7HQ2MX3")
+    covered = {}
+    for column, top, width, height in rectangles(matrix):
+        for row in range(top, top + height):
+            for col in range(column, column + width):
+                covered[(row, col)] = covered.get((row, col), 0) + 1
+    dark = {(r, c) for r, line in enumerate(matrix) for c, on in enumerate(line) if on}
+    assert set(covered) == dark and set(covered.values()) == {1}  # each once, nothing else
+    runs = sum(
+        1 for line in matrix for c, on in enumerate(line) if on and (c == 0 or not line[c - 1])
+    )
+    assert len(rectangles(matrix)) < runs  # runs repeated in the rows below are merged
