@@ -1,6 +1,8 @@
 """Flask-Login wiring: session loading that ends when the password changes."""
 
 from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from refurb.extensions import db
 from refurb.i18n import lazy_gettext as _l
@@ -12,7 +14,14 @@ def load_user(session_id: str):
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit() or not nonce.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One query for the user and the roles every request checks (not a second for them).
+    user = (
+        db.session.scalars(
+            select(User).options(joinedload(User.memberships)).where(User.id == int(user_id))
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.is_active or user.session_nonce != int(nonce):
         return None
     return user
