@@ -119,6 +119,11 @@ class DeviceEditForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer"))
 
 
+def spec_label(name: str):
+    """The label of a DeviceEditForm field, without building the form."""
+    return getattr(DeviceEditForm, name).args[0]
+
+
 class MediumForm(FlaskForm):
     kind = SelectField(  # a person says what it is: "to be confirmed" is only a report's
         _l("Type de support"),

@@ -74,6 +74,7 @@ MATRIX: dict[str, tuple] = {
     "inventory.import_page": ({T},),
     "inventory.intake_device": ({T},),
     "inventory.device": ({T, M},),
+    "inventory.device_specs": ({T},),
     "inventory.transition": ({T, M},),
     "inventory.edit_device": ({T},),
     "inventory.diagnose": ({T},),

@@ -50,7 +50,7 @@ def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation, tmp
     tab.check()
     assert page.get_by_text("effacé et vérifié").is_visible()
 
-    page.get_by_role("link", name="Fiche", exact=True).click()
+    page.get_by_role("link", name="Caractéristiques", exact=True).click()
     page.get_by_label("État esthétique").select_option("B")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     tab.check()

@@ -271,3 +271,17 @@ def test_the_repairs_export_is_offered_from_the_device_list(client, workshop_use
     assert 'href="/reparations/ords.csv"' in page
     export = client.get("/reparations/ords.csv")
     assert export.status_code == 200 and export.get_data(as_text=True).startswith("id,")
+
+
+def test_the_specifications_form_has_its_own_page(client, login_as, make_device):
+    login_as(Role.TECHNICIAN)
+    device = make_device()
+    page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
+    assert 'name="ram_gb"' not in page  # the device page: actions and summary, no long form
+    assert f'href="/appareils/{device.tag}/caracteristiques"' in page
+    specs = client.get(f"/appareils/{device.tag}/caracteristiques")
+    assert specs.status_code == 200 and 'name="ram_gb"' in specs.get_data(as_text=True)
+    refused = client.post(f"/appareils/{device.tag}/modifier", data={"ram_gb": "beaucoup"})
+    assert refused.status_code == 400
+    shown = refused.get_data(as_text=True)
+    assert 'name="ram_gb"' in shown and 'value="beaucoup"' in shown  # kept, next to its error

@@ -22,7 +22,13 @@ from refurb.i18n import gettext as _
 from refurb.inventory import lifecycle, readiness, search
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
-from refurb.inventory.forms import DeviceEditForm, ImportForm, IntakeForm, TransitionForm
+from refurb.inventory.forms import (
+    DeviceEditForm,
+    ImportForm,
+    IntakeForm,
+    TransitionForm,
+    spec_label,
+)
 from refurb.inventory.hardware_reports import REPORTED_SPECS
 from refurb.inventory.importer import BATCH, ImportRejected, decode, import_devices, import_steps
 from refurb.inventory.lifecycle import TRANSITIONS, Action
@@ -134,7 +140,7 @@ def intake_device():
     return render_template("inventory/intake.html", form=form), form_status(form)
 
 
-def _device_page(device, edit_form=None, status=200):
+def _device_page(device):
     diagnosis = readiness.latest_diagnosis(device)
     erasures = db.session.scalars(
         select(Erasure).where(Erasure.device_id == device.id).order_by(Erasure.performed_at.desc())
@@ -157,10 +163,6 @@ def _device_page(device, edit_form=None, status=200):
     from refurb.maintenance.models import Site
 
     site = db.session.get(Site, device.site_id) if device.site_id else None
-    edit_form = edit_form or DeviceEditForm(
-        obj=device,
-        data={"grade": device.grade.value if device.grade else "", "version": device.version},
-    )
     transition_form = TransitionForm(data={"version": device.version})
     transition_form.site_id.choices = site_choices()
     return render_template(
@@ -173,13 +175,12 @@ def _device_page(device, edit_form=None, status=200):
         repairs=repairs,
         snapshots=snapshots,
         reports={row.id: row for row in snapshots},
-        spec_labels={name: edit_form[name].label.text for name in REPORTED_SPECS},
+        spec_labels={name: spec_label(name) for name in REPORTED_SPECS},
         history=history,
         collection=collection,
         site=site,
         workshop=current_user.has_role(*WORKSHOP),
         duplicates=intake.duplicate_serials(device),
-        edit_form=edit_form,
         transition_form=transition_form,
         actions=lifecycle.available_actions(device, current_user),
         transitions=TRANSITIONS,
@@ -188,13 +189,28 @@ def _device_page(device, edit_form=None, status=200):
         media_pending={m.id for m in readiness.media_not_erased(device, destroyed_counts=True)},
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
-    ), status
+    )
+
+
+def _specs_page(device, form=None, status=200):
+    """The specifications form on its own page: the device page stays short on a phone."""
+    form = form or DeviceEditForm(
+        obj=device,
+        data={"grade": device.grade.value if device.grade else "", "version": device.version},
+    )
+    return render_template("inventory/device_specs.html", device=device, edit_form=form), status
 
 
 @bp.route("/appareils/<tag>")
 @allow(*lifecycle.FIELD)
 def device(tag):
     return _device_page(device_by_tag(tag))
+
+
+@bp.route("/appareils/<tag>/caracteristiques")
+@allow(*WORKSHOP)
+def device_specs(tag):
+    return _specs_page(device_by_tag(tag))
 
 
 @bp.route("/appareils/<tag>/modifier", methods=["POST"])
@@ -218,10 +234,10 @@ def edit_device(tag):
         with refusal_shown(form) as outcome:
             changed = workshop.update_device(device, current_user, form.version.data, **fields)
         if not outcome.ok:
-            return _device_page(device_by_tag(tag), edit_form=form, status=409)
+            return _specs_page(device_by_tag(tag), form, 409)
         flash(_("Fiche enregistrée.") if changed else _("Aucune modification."), "success")
         return redirect(url_for(".device", tag=device.tag))
-    return _device_page(device, edit_form=form, status=400)
+    return _specs_page(device, form, 400)
 
 
 @bp.route("/appareils/<tag>/actions/<action>", methods=["POST"])
