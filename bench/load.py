@@ -187,6 +187,8 @@ def run(kind: str, args) -> None:
         "REFURB_PUBLIC_URL": "http://127.0.0.1",
     }
     pages = [
+        ("refurb, empty public route", ["/bench/vide"], "anonymous"),
+        ("refurb, empty signed-in route", ["/bench/vide-connecte"], "session"),
         ("/t/<tag> anonymous", [f"/t/{t}" for t in tags], "anonymous"),
         ("device page", [f"/appareils/{t}" for t in tags], "session"),
         ("device list /appareils", ["/appareils"], "session"),
