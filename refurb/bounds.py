@@ -6,6 +6,7 @@ outside its range or a date outside its window is refused, every bad field at on
 its own French message (`InvalidFields`, shown next to each field on a form, `details` per
 field in the API)."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -108,6 +109,8 @@ def _number_problem(table: str, name: str, value) -> str | None:
     bound = NUMBERS.get(table, {}).get(name)
     if bound is None:
         return None
+    if not math.isfinite(value):  # float("nan") passes every comparison below
+        return _("%(field)s : nombre attendu.", field=FIELD_LABELS.get(name, name))
     high = bound.high
     if name == "year_of_manufacture":
         high = date.today().year

@@ -1,5 +1,7 @@
 """Inventory forms. Choices come from the enums; services re-check every rule."""
 
+import secrets
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -201,6 +203,9 @@ class ImportForm(FlaskForm):
         coerce=optional_int,
         validators=[Optional()],
     )
+    # Names this sending of the form: the same one sent again (a page refreshed after a long
+    # import) is refused instead of importing the file twice.
+    sending = HiddenField(default=lambda: secrets.token_urlsafe(12))
     submit = SubmitField(_l("Importer"))
 
 

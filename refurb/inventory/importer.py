@@ -207,7 +207,7 @@ def import_steps(actor, text: str, collection: Collection | None = None):
     lines = max(text.count("\n") - 1, 1)  # data lines, for the progress shown
     for line, row in enumerate(reader, start=2):
         if (line - 1) % BATCH == 0:
-            yield Progress(lines, line - 1)
+            yield Progress(max(lines, line - 1), line - 1)
         if line - 1 > limit:
             errors.append(
                 RowError(line, "", _("plus de %(n)d lignes : découpez le fichier", n=limit))

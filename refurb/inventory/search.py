@@ -83,10 +83,11 @@ TRIGRAM = 3
 
 
 def text_matches(q: str):
-    """Devices whose tag, brand, model or serial contains `q`, through an index on both
-    databases (PostgreSQL: trigram GIN indexes; SQLite: the FTS5 trigram table)."""
+    """Devices whose tag, brand or model contains `q`, through an index on both databases
+    (PostgreSQL: trigram GIN indexes; SQLite: the FTS5 trigram table)."""
     if db.engine.dialect.name == "sqlite" and len(q) >= TRIGRAM:
-        phrase = '"' + q.replace('"', '""') + '"'
+        # the serial is matched whole (as on PostgreSQL), not in part
+        phrase = '{tag brand model} : "' + q.replace('"', '""') + '"'
         return Device.id.in_(
             select(literal_column("rowid"))
             .select_from(SEARCH_INDEX)

@@ -1,5 +1,6 @@
 """CSV intake: every bad row reported (line, column, reason) and nothing half-imported."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -196,5 +197,57 @@ def test_a_long_file_with_a_bad_row_keeps_nothing_and_shows_the_row(client, logi
     assert "Aucun appareil n&#39;a été importé" in page
     assert "<td>4002</td>" in page and "grille-pain" in page
     assert 'type="file"' in page  # the form again, to send the corrected file
+    with in_app() as session:
+        assert count(session) == 0
+
+
+def test_a_refreshed_import_page_does_not_import_the_file_twice(client, login_as, in_app):
+    login_as(Role.TECHNICIAN)
+    form = client.get("/appareils/import").get_data(as_text=True)
+    sending = re.search(r'name="sending" type="hidden" value="([^"]+)"', form).group(1)
+    data = {"sending": sending}
+
+    def send():
+        return client.post(
+            "/appareils/import",
+            data={**data, "file": (BytesIO(big_file(4_500).encode()), "lot.csv")},
+            content_type="multipart/form-data",
+        )
+
+    first = send().get_data(as_text=True)
+    assert "4\u202f500 appareils importés." in first
+    again = send()  # the browser's "resend the form" after a refresh
+    assert again.status_code == 409
+    assert "déjà été envoyé depuis cette page" in again.get_data(as_text=True)
+    with in_app() as session:
+        assert count(session) == 4_500
+    fresh = re.search(r'name="sending" type="hidden" value="([^"]+)"', first).group(1)
+    assert fresh != sending  # the form shown after the import is a new sending
+
+
+def test_a_weight_that_is_not_a_number_is_refused(in_app, technician):
+    with in_app() as session:
+        with pytest.raises(ImportRejected) as rejected:
+            import_devices(session.get(User, technician.id), "category;weight_kg\nlaptop;nan\n")
+        assert [(e.line, e.column) for e in rejected.value.errors] == [(2, "weight_kg")]
+
+
+def test_a_long_import_stopped_by_a_failure_says_so_and_keeps_nothing(
+    client, login_as, in_app, monkeypatch
+):
+    from refurb.inventory.views import devices as views
+
+    def failing_commit():
+        raise RuntimeError("connexion perdue")
+
+    monkeypatch.setattr(views, "commit_streamed", failing_commit)
+    login_as(Role.TECHNICIAN)
+    page = client.post(
+        "/appareils/import",
+        data={"file": (BytesIO(big_file(4_500).encode()), "lot.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "L&#39;import s&#39;est interrompu" in page and "aucun appareil n&#39;a été" in page
+    assert "appareils importés." not in page
     with in_app() as session:
         assert count(session) == 0

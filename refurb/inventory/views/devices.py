@@ -1,11 +1,15 @@
 """Device list, page, intake, edit, actions, import and export."""
 
+import secrets
+
 from flask import (
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
+    session,
     stream_template,
     stream_with_context,
     url_for,
@@ -281,7 +285,8 @@ STREAMED_FROM_LINES = 2 * BATCH
 
 class StreamedImport:
     """A long import run while its page is sent: iterating gives its Progress; afterwards
-    `ids` (imported) or `errors` and `message` (refused, nothing kept) say how it ended."""
+    `ids` (imported) or `errors` and `message` (refused, nothing kept) say how it ended. The
+    page has begun when the work runs, so whatever stops it must end in a message there."""
 
     def __init__(self, steps):
         self.steps, self.ids, self.errors, self.message = steps, None, [], None
@@ -289,12 +294,35 @@ class StreamedImport:
     def __iter__(self):
         try:
             self.ids = yield from self.steps
+            commit_streamed()
         except DomainError as refusal:
             end_refused()
-            self.message = refusal.message
+            self.ids, self.message = None, refusal.message
             self.errors = getattr(refusal, "errors", [])
-        else:
-            commit_streamed()
+        except Exception:  # a conflict at commit, a lost connection: nothing is kept
+            current_app.logger.exception("CSV import interrupted")
+            end_refused()
+            self.ids, self.message = (
+                None,
+                _(
+                    "L'import s'est interrompu sur une erreur inattendue : aucun appareil n'a été "
+                    "importé. Réessayez ; si cela se reproduit, prévenez la coordination."
+                ),
+            )
+
+
+# The sendings of the import form already taken, kept in the session (the latest ten).
+SENT = "imports_sent"
+
+
+def _sent_before(form) -> bool:
+    return form.sending.data in session.get(SENT, [])
+
+
+def _mark_sent(form) -> None:
+    """This sending is taken; the form shown next is a new one."""
+    session[SENT] = [*session.get(SENT, [])[-9:], form.sending.data]
+    form.sending.data = secrets.token_urlsafe(12)
 
 
 @bp.route("/appareils/import", methods=["GET", "POST"])
@@ -303,18 +331,31 @@ def import_page():
     form = ImportForm()
     form.collection_id.choices = collection_choices(_("— aucune —"))
     errors = []
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and _sent_before(form):
+        form.sending.data = secrets.token_urlsafe(12)
+        form.file.errors.append(
+            _(
+                "Ce fichier a déjà été envoyé depuis cette page (page actualisée ?). Vérifiez "
+                "la liste des appareils avant de l'importer à nouveau."
+            )
+        )
+        return render_template("inventory/import.html", form=form, errors=errors), 409
+    if valid:
         collection = get_or_none(Collection, form.collection_id.data)
         with refusal_shown(form) as outcome:
             text = decode(form.file.data.read())
             if text.count("\n") > STREAMED_FROM_LINES:
                 streamed = StreamedImport(import_steps(current_user, text, collection))
+                _mark_sent(form)
                 # The page streams after this request's session has closed: what it shows of
                 # the user must stay loaded through finish()'s commit.
                 db.session().expire_on_commit = False
-                return stream_template("inventory/import.html", form=form, streamed=streamed)
+                page = stream_template("inventory/import.html", form=form, streamed=streamed)
+                return Response(page, headers={"X-Accel-Buffering": "no"})  # nginx: no buffer
             devices = import_devices(current_user, text, collection)
         if outcome.ok:
+            _mark_sent(form)
             flash(_("%(n)d appareil(s) importé(s).", n=len(devices)), "success")
             return redirect(url_for(".devices", sort="recent"))
         if isinstance(outcome.refusal, ImportRejected):

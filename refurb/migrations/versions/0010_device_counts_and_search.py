@@ -116,6 +116,10 @@ def upgrade():
         sa.Column('devices', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('state', 'category', 'grade', name=op.f('pk_device_counts')),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # No device may change between the count below and the triggers (the migration's
+        # transaction holds this lock until it commits; other instances' writes wait).
+        op.execute("LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE")
     op.execute(
         "INSERT INTO device_counts (state, category, grade, devices)"
         " SELECT state, category, COALESCE(grade, ''), count(*) FROM devices"
