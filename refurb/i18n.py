@@ -50,14 +50,22 @@ def _language():
         return get_translations(), None
 
 
+def _translated(string: str) -> str:
+    return _language()[0].ugettext(string)
+
+
+def _translated_plural(singular: str, plural: str, num: int) -> str:
+    return _language()[0].ungettext(singular, plural, num)
+
+
 def gettext(string: str, **variables) -> str:
-    translated = _language()[0].ugettext(string)
+    translated = _translated(string)
     return translated % variables if variables else translated
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
-    return _language()[0].ungettext(singular, plural, num) % variables
+    return _translated_plural(singular, plural, num) % variables
 
 
 def lazy_gettext(string: str, **variables) -> LazyString:
@@ -88,11 +96,8 @@ def format_datetime(value, fmt: str = "medium") -> str:
 
 def init_i18n(app: Flask, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(
-        lambda string: _language()[0].ugettext(string),
-        lambda singular, plural, num: _language()[0].ungettext(singular, plural, num),
-        newstyle=True,
-    )
+    # Jinja's newstyle gettext does the %-formatting itself: it gets the bare lookups.
+    app.jinja_env.install_gettext_callables(_translated, _translated_plural, newstyle=True)
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["thousands"] = thousands

@@ -20,6 +20,15 @@ def seconds_between(later, earlier):
     return func.extract("epoch", later - earlier)
 
 
+# Rows per statement for batched lookups and inserts: one round trip per batch, not per row.
+BATCH = 2000
+
+
+def in_batches(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def insert_rows(table: Table, rows: list[dict]) -> None:
     """Insert many rows at once, the columns' defaults applied: COPY on PostgreSQL (one
     statement, its statement triggers run once), executemany on SQLite."""

@@ -18,9 +18,9 @@ from refurb.history.models import Event
 from refurb.i18n import gettext as _
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, State
-from refurb.inventory.models import Collection, Device, IssuedTag
-from refurb.inventory.services.intake import normalise_serial
-from refurb.sql import insert_rows
+from refurb.inventory.models import Collection, Device
+from refurb.inventory.services.intake import new_tags, normalise_serial, tags_taken
+from refurb.sql import BATCH, in_batches, insert_rows
 
 COLUMNS = (
     "category",
@@ -36,8 +36,6 @@ COLUMNS = (
 )
 REQUIRED = ("category",)
 TEXT_COLUMNS = ("brand", "model", "serial_number", "accessories", "notes")
-# Rows per statement when looking tags up or writing: one round trip per batch, not per row.
-BATCH = 2000
 
 
 @dataclass
@@ -79,32 +77,6 @@ def _category(value: str) -> Category | None:
 
 def _number(value: str, kind):
     return kind(value.strip().replace(",", ".")) if value.strip() else None
-
-
-def _in_batches(items: list, size: int = BATCH):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _taken(candidates: set[str], reserved: bool = False) -> set[str]:
-    """Which of `candidates` a device carries, or (`reserved`) a pre-printed sheet holds for a
-    device to come: a typed tag may be pre-printed, a generated one must not (batched IN)."""
-    found: set[str] = set()
-    for batch in _in_batches(sorted(candidates)):
-        found.update(db.session.scalars(select(Device.tag).where(Device.tag.in_(batch))))
-        if reserved:
-            found.update(db.session.scalars(select(IssuedTag.tag).where(IssuedTag.tag.in_(batch))))
-    return found
-
-
-def _new_tags(count: int, avoid: set[str]) -> list[str]:
-    """`count` fresh tags, none already used, reserved or in `avoid` (a few queries in all)."""
-    chosen: set[str] = set()
-    while len(chosen) < count:
-        wanted = count - len(chosen)
-        fresh = {tags.generate_tag() for _ in range(wanted)} - avoid - chosen
-        chosen |= fresh - _taken(fresh, reserved=True)
-    return list(chosen)
 
 
 def _check_row(line: int, row: dict, collections: dict, collection, seen_tags: dict):
@@ -218,7 +190,7 @@ def import_steps(actor, text: str, collection: Collection | None = None):
         values, row_errors = _check_row(line, row, collections, collection, seen_tags)
         errors.extend(row_errors)
         rows.append((line, values))
-    for tag in sorted(_taken(set(seen_tags)), key=seen_tags.get):
+    for tag in sorted(tags_taken(set(seen_tags)), key=seen_tags.get):
         errors.append(RowError(seen_tags[tag], "tag", _("étiquette déjà sur un appareil")))
     if not rows and not errors:
         errors.append(RowError(2, "", _("le fichier ne contient aucune ligne d'appareil")))
@@ -230,11 +202,10 @@ def import_steps(actor, text: str, collection: Collection | None = None):
 def _write(actor, rows: list[dict], typed: set[str]):
     """Insert the checked rows and their `device.received` events, in batches; yields the
     Progress after each batch, returns the new ids."""
-    fresh = iter(_new_tags(sum(1 for r in rows if not r.get("tag")), typed))
+    fresh = iter(new_tags(sum(1 for r in rows if not r.get("tag")), typed))
     now, actor_id = utcnow(), getattr(actor, "id", None)
     for values in rows:
-        values.setdefault("tag", None)
-        values["tag"] = values["tag"] or next(fresh)
+        values["tag"] = values.get("tag") or next(fresh)
         values.update(
             state=State.RECEIVED,
             created_by_id=actor_id,
@@ -243,7 +214,7 @@ def _write(actor, rows: list[dict], typed: set[str]):
             cycle_started_at=now,
         )
     ids: list[int] = []
-    for batch in _in_batches(rows):
+    for batch in in_batches(rows):
         insert_rows(Device.__table__, batch)
         batch_tags = [values["tag"] for values in batch]
         found = dict(
@@ -265,6 +236,6 @@ def _write(actor, rows: list[dict], typed: set[str]):
         }
         for device_id, values in zip(ids, rows, strict=True)
     ]
-    for batch in _in_batches(events):
+    for batch in in_batches(events):
         insert_rows(Event.__table__, batch)
     return ids

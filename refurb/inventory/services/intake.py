@@ -16,6 +16,7 @@ from refurb.inventory.enums import Category, DonorKind
 from refurb.inventory.models import Collection, Device, Donor, IssuedTag, Partnership
 from refurb.lookups import get_or_none
 from refurb.numbering import next_reference
+from refurb.sql import in_batches
 from refurb.territory.models import Commune
 
 DEVICE_FIELDS = (
@@ -152,12 +153,30 @@ def tag_in_use(tag: str) -> Device | None:
     return db.session.scalar(select(Device).where(Device.tag == tag))
 
 
+def tags_taken(candidates: set[str], reserved: bool = False) -> set[str]:
+    """Which of `candidates` a device carries, or (`reserved`) a pre-printed sheet holds for a
+    device to come: a typed tag may be pre-printed, a generated one must not (batched IN)."""
+    found: set[str] = set()
+    for batch in in_batches(sorted(candidates)):
+        found.update(db.session.scalars(select(Device.tag).where(Device.tag.in_(batch))))
+        if reserved:
+            found.update(db.session.scalars(select(IssuedTag.tag).where(IssuedTag.tag.in_(batch))))
+    return found
+
+
+def new_tags(count: int, avoid: set[str] = frozenset()) -> list[str]:
+    """`count` distinct fresh tags, none carried, pre-printed or in `avoid` (a few queries
+    whatever the count)."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        fresh = {tags.generate_tag() for _ in range(count - len(chosen))} - avoid - chosen
+        chosen |= fresh - tags_taken(fresh, reserved=True)
+    return list(chosen)
+
+
 def unique_new_tag() -> str:
     """A tag carried by no device and printed on no pre-printed label."""
-    while True:
-        tag = tags.generate_tag()
-        if tag_in_use(tag) is None and db.session.get(IssuedTag, tag) is None:
-            return tag
+    return new_tags(1)[0]
 
 
 def claim_tag(typed: str | None) -> str:

@@ -10,7 +10,7 @@ from refurb.history.services import record
 from refurb.i18n import gettext as _
 from refurb.inventory.label_sheets import TEMPLATES, Label, Template, render_labels
 from refurb.inventory.models import Device, IssuedTag
-from refurb.inventory.services.intake import unique_new_tag
+from refurb.inventory.services.intake import new_tags
 from refurb.numbering import next_reference
 from refurb.web import public_url_for
 
@@ -82,11 +82,7 @@ def issue_unclaimed(count: int, actor, template: Template, start: int = 0) -> tu
             details={"count": "out_of_range"},
         )
     batch = next_reference("ETQ")
-    new_tags: list[str] = []
-    while len(new_tags) < count:
-        tag = unique_new_tag()
-        if tag not in new_tags:
-            new_tags.append(tag)
+    issued = new_tags(count)
     db.session.execute(
         insert(IssuedTag),
         [
@@ -96,7 +92,7 @@ def issue_unclaimed(count: int, actor, template: Template, start: int = 0) -> tu
                 "issued_at": utcnow(),
                 "issued_by_id": getattr(actor, "id", None),
             }
-            for tag in new_tags
+            for tag in issued
         ],
     )
     record(
@@ -106,5 +102,5 @@ def issue_unclaimed(count: int, actor, template: Template, start: int = 0) -> tu
         actor=actor,
         details={"batch": batch, "count": count, "template": template.key},
     )
-    labels = [Label(tag, public_url_for("inventory.scanned", tag=tag)) for tag in new_tags]
+    labels = [Label(tag, public_url_for("inventory.scanned", tag=tag)) for tag in issued]
     return batch, render_labels(labels, template, start)
