@@ -1,5 +1,7 @@
 """The committed migrations build exactly the schema the models describe."""
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -64,3 +66,55 @@ def test_upgrading_a_database_in_use_keeps_its_rows(tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT source FROM storage_media")).scalar() == "manual"
             assert connection.execute(text("SELECT count(*) FROM erasures")).scalar() == 1
+
+
+def test_tags_get_their_new_check_symbol_and_keep_their_payload(app):
+    """Migration 0012 on the suite's database (SQLite or PostgreSQL): a device's tag, a
+    pre-printed tag and an event's tag written with the old mod-37 symbol come out with the
+    32-symbol check; what is not a tag of the old format is left as it was."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from refurb import MIGRATIONS as DIRECTORY
+    from refurb.inventory.tags import format_tag, parse_tag
+
+    old, new = "GN-4K7PQR*", format_tag("4K7PQR", "GN")  # 4K7PQR mod 37 is 32: '*'
+    with app.app_context():
+        downgrade(directory=DIRECTORY, revision="0011_stored_files")
+        try:
+            with db.engine.begin() as connection:
+                for id_, tag in ((1, old), (2, "GN-TEST")):
+                    connection.execute(
+                        text(
+                            "INSERT INTO devices (id, tag, category, brand, model, state,"
+                            " state_changed_at, cycle_started_at, created_at, version,"
+                            " has_free_software, has_dys_software, simplified, storage_absent,"
+                            " accessories, notes) VALUES (:id, :tag, 'laptop', '', '', 'received',"
+                            " '2026-01-01', '2026-01-01', '2026-01-01', 1, false, false, false,"
+                            " false, '', '')"
+                        ),
+                        {"id": id_, "tag": tag},
+                    )
+                connection.execute(
+                    text(
+                        "INSERT INTO issued_tags (tag, batch, issued_at)"
+                        " VALUES ('GN-4K7PQWU', 'ETQ-2026-001', '2026-01-01')"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO events (subject_type, subject_id, action, occurred_at,"
+                        " details) VALUES ('device', 1, 'device.received', '2026-01-01', :d)"
+                    ),
+                    {"d": '{"tag": "GN-4K7PQR*", "collection_id": null}'},
+                )
+        finally:
+            upgrade(directory=DIRECTORY)
+        with db.engine.connect() as connection:
+            tags = connection.execute(text("SELECT tag FROM devices ORDER BY id")).scalars()
+            assert list(tags) == [new, "GN-TEST"]
+            (issued,) = connection.execute(text("SELECT tag FROM issued_tags")).scalars()
+            details = connection.execute(text("SELECT details FROM events")).scalar()
+    assert parse_tag(issued, "GN") == issued == format_tag("4K7PQW", "GN")  # mod 37: 36, U
+    details = json.loads(details) if isinstance(details, str) else details
+    assert details == {"tag": new, "collection_id": None}

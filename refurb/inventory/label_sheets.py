@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 import refurb.pdf_layout  # noqa: F401 - its PDF settings (no ASCII85) apply to labels too
 
 MASK_PATTERN = 2
-QUIET_ZONE = 3  # modules of white kept around the code inside the label
+QUIET_ZONE = 4  # modules of white around the code, inside the label (ISO/IEC 18004)
 
 
 @dataclass(frozen=True)
@@ -149,15 +149,6 @@ def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: 
     )
 
 
-MIN_FONT = 5.0
-
-
-def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> float:
-    while size > MIN_FONT and canvas.stringWidth(text, font, size) > width:
-        size -= 0.25
-    return size
-
-
 def _lines(canvas: Canvas, text: str, font: str, size: float, width: float, most: int) -> list[str]:
     """Words wrapped to `width`, at most `most` lines; the last one shortened with '…'."""
     lines: list[str] = []
@@ -177,20 +168,49 @@ def _lines(canvas: Canvas, text: str, font: str, size: float, width: float, most
     return lines
 
 
+@dataclass(frozen=True)
+class TypeScale:
+    """Sizes in points for one template, whatever the texts: the tag, the programme's name
+    (the title) and the device's line under it, never larger than the title."""
+
+    tag: float
+    title: float
+    line: float
+
+
+def type_scale(template: Template) -> TypeScale:
+    tag = max(5.5, min(9.0, template.label_height * mm * 0.11))
+    return TypeScale(tag, round(tag * 0.85, 2), round(tag * 0.75, 2))
+
+
+def _pad(height: float) -> float:
+    return min(1.5 * mm, height * 0.05)
+
+
+def code_box(width: float, height: float, scale: TypeScale) -> float:
+    """The side in points of the square holding the code and its quiet zone, on a label of
+    that size, above the tag line."""
+    return min(height - 2 * _pad(height) - scale.tag * 1.1, width * 0.6)
+
+
 def draw_label(
-    canvas: Canvas, label: Label, cell: tuple[float, float, float, float], programme: str
+    canvas: Canvas,
+    label: Label,
+    cell: tuple[float, float, float, float],
+    programme: str,
+    scale: TypeScale,
 ) -> None:
     x, y, width, height = cell
-    pad = min(1.5 * mm, height * 0.05)
-    tag_size = max(5.5, min(9.0, height * 0.11))
+    pad = _pad(height)
     matrix = qr_matrix(label.url)
-    # The square holding the code and its quiet zone, above the tag line.
-    box = min(height - 2 * pad - tag_size * 1.1, width * 0.6)
+    box = code_box(width, height, scale)
     module = box / (len(matrix) + 2 * QUIET_ZONE)
     box_x, box_y = x + pad, y + height - pad - box
     code = len(matrix) * module
     draw_qr(canvas, matrix, box_x + QUIET_ZONE * module, box_y + QUIET_ZONE * module, code)
-    size = _fit(canvas, label.tag, "Courier-Bold", tag_size, box)
+    size = scale.tag  # the tag is printed whole: smaller only if a long prefix needs it
+    while canvas.stringWidth(label.tag, "Courier-Bold", size) > box and size > 4:
+        size -= 0.25
     canvas.setFont("Courier-Bold", size)
     canvas.drawCentredString(box_x + box / 2, box_y - size * 0.9, label.tag)
     text_x = box_x + box
@@ -199,13 +219,10 @@ def draw_label(
         return
     cursor = y + height - pad
     bottom = y + pad
-    for text, font, wanted in (
-        (programme, "Helvetica-Bold", tag_size * 0.85),
-        (label.line, "Helvetica", tag_size * 0.8),
+    for text, font, size in (
+        (programme, "Helvetica-Bold", scale.title),
+        (label.line, "Helvetica", scale.line),
     ):
-        if not text:
-            continue
-        size = _fit(canvas, text, font, wanted, text_width)
         room = int((cursor - bottom) // (size * 1.2))
         for line in _lines(canvas, text, font, size, text_width, max(room, 0)):
             cursor -= size * 1.2
@@ -227,12 +244,13 @@ def render_labels(
     canvas.setTitle(f"Étiquettes refurb — {template.name}")
     canvas.setAuthor("refurb — Gers Numérique")
     cells = template.cells()
+    scale = type_scale(template)
     position = start
     for label in labels:
         if position == template.per_page:
             canvas.showPage()
             position = 0
-        draw_label(canvas, label, cells[position], programme)
+        draw_label(canvas, label, cells[position], programme, scale)
         position += 1
     canvas.showPage()
     canvas.save()

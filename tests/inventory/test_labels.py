@@ -6,26 +6,40 @@ import subprocess
 import pytest
 from PIL import Image
 
-from refurb.inventory.label_sheets import TEMPLATES, Label, render_labels
+from refurb.inventory.label_sheets import (
+    QUIET_ZONE,
+    TEMPLATES,
+    Label,
+    code_box,
+    qr_matrix,
+    render_labels,
+    type_scale,
+)
 from refurb.inventory.tags import format_tag
 from tests.conftest import require_tool
 
 DPI = 300
 LONG_LINE = "Ordinateur portable · Hewlett-Packard EliteBook 840 G5 Healthcare Edition avec station"
+# A long public address, as a département's might be.
+PUBLIC_URL = "HTTPS://REEMPLOI.GERS-NUMERIQUE.FR"
 
 
-def labels(n: int) -> list[Label]:
+def labels(n: int, line: str = LONG_LINE) -> list[Label]:
     return [
         Label(
             tag := format_tag(f"{i:06d}"[-6:].replace("0", "Q"), "GN"),
-            f"https://refurb.gers-numerique.fr/t/{tag}",
-            LONG_LINE,
+            f"{PUBLIC_URL}/T/{tag}",
+            line,
         )
         for i in range(n)
     ]
 
 
 def first_page(pdf: bytes, folder) -> Image.Image:
+    return Image.open(first_page_png(pdf, folder)).convert("L")
+
+
+def first_page_png(pdf: bytes, folder):
     pdftoppm = require_tool("pdftoppm", "poppler-utils")
     (folder / "sheet.pdf").write_bytes(pdf)
     subprocess.run(
@@ -45,7 +59,7 @@ def first_page(pdf: bytes, folder) -> Image.Image:
         capture_output=True,
     )
     (page,) = folder.glob("page-*.png")
-    return Image.open(page).convert("L")
+    return page
 
 
 def pixel_box(cell, page_height_px):
@@ -86,6 +100,70 @@ def test_each_cell_decodes_to_its_url_and_nothing_leaves_the_cells(tmp_path, key
         assert found == expected, (key, position)
         blank.paste(255, box)
     assert blank.getextrema()[0] > 200, "something is drawn outside the label cells"
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_a_whole_printed_sheet_decodes_fully_at_300_dpi(tmp_path, key):
+    # A decoder reading the whole sheet, as a phone or a scanner would, not one cell at a
+    # time: the 4-module quiet zone keeps each code apart from its neighbours and its text.
+    zbarimg = require_tool("zbarimg", "zbar-tools")
+    template = TEMPLATES[key]
+    sheet = labels(template.per_page)
+    page = first_page_png(render_labels(sheet, template), tmp_path)
+    found = subprocess.run(
+        [zbarimg, "--quiet", "--raw", str(page)], capture_output=True, text=True
+    ).stdout.split()
+    assert sorted(found) == sorted(label.url for label in sheet)
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_modules_are_at_least_0_4_mm_with_a_4_module_quiet_zone(key):
+    template = TEMPLATES[key]
+    url = labels(1)[0].url
+    box = code_box(
+        template.label_width * 72 / 25.4, template.label_height * 72 / 25.4, type_scale(template)
+    )
+    module_mm = box / (len(qr_matrix(url)) + 2 * QUIET_ZONE) * 25.4 / 72
+    assert QUIET_ZONE == 4 and module_mm >= 0.4, module_mm
+
+
+def test_an_upper_case_url_takes_a_smaller_code():
+    tag = format_tag("4K7PQ2", "GN")
+    upper = len(qr_matrix(f"{PUBLIC_URL}/T/{tag}"))
+    mixed = len(qr_matrix(f"{PUBLIC_URL.lower()}/t/{tag}"))
+    assert upper < mixed
+
+
+def word_heights(pdf: bytes, words: set[str]) -> dict[str, set[float]]:
+    """The height of each of these words wherever pdftotext finds them, in points."""
+    import re
+
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    html = subprocess.run(
+        [pdftotext, "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    heights: dict[str, set[float]] = {}
+    for y_min, y_max, word in re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', html
+    ):
+        if word in words:
+            heights.setdefault(word, set()).add(round(float(y_max) - float(y_min), 1))
+    return heights
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_one_type_scale_whatever_the_length_of_the_line(key):
+    # A short line is not printed larger than the title, nor a long one smaller than a short.
+    template = TEMPLATES[key]
+    short = labels(1, "Tablette")
+    long = labels(1, "Tablette " + LONG_LINE)
+    pdf_short = render_labels(short, template)
+    pdf_long = render_labels(long, template)
+    short_h = word_heights(pdf_short, {"Tablette", "Gers"})
+    long_h = word_heights(pdf_long, {"Tablette", "Gers"})
+    assert short_h["Tablette"] == long_h["Tablette"]
+    assert short_h["Gers"] == long_h["Gers"]
+    assert max(short_h["Tablette"]) <= min(short_h["Gers"])
 
 
 def test_a_sheet_overflows_onto_a_second_page(tmp_path):

@@ -177,3 +177,56 @@ def test_labels_through_the_api_and_the_command(
     assert out.read_bytes().startswith(b"%PDF")
     with in_app() as session:
         assert session.scalar(select(func.count()).select_from(IssuedTag)) == 25
+
+
+def test_a_printed_label_encodes_its_url_in_upper_case_and_that_url_opens_the_device(
+    app, client, login_as, make_device, tmp_path
+):
+    # The sheet is decoded by zbarimg, and what it reads is requested as a phone would.
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    device = make_device()
+    login_as(Role.TECHNICIAN)
+    pdf = client.post(
+        "/etiquettes",
+        data={"mode": "tags", "tags": device.tag, "template": "avery-l7651", "start": "1"},
+    ).data
+    (tmp_path / "sheet.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            require_tool("pdftoppm", "poppler-utils"),
+            "-png",
+            "-r",
+            "300",
+            "-singlefile",
+            str(tmp_path / "sheet.pdf"),
+            str(tmp_path / "sheet"),
+        ],
+        check=True,
+    )
+    read = subprocess.run(
+        [require_tool("zbarimg", "zbar-tools"), "--quiet", "--raw", str(tmp_path / "sheet.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert read == f"HTTP://LOCALHOST/T/{device.tag}"  # the suite's PUBLIC_URL, upper case
+    opened = client.get(read.removeprefix("HTTP://LOCALHOST"))
+    assert opened.status_code == 302 and opened.location == f"/appareils/{device.tag}"
+    anonymous = app.test_client().get(f"/T/{device.tag}")
+    assert anonymous.status_code == 200 and "Ordinateur portable" in anonymous.get_data(
+        as_text=True
+    )
+
+
+def test_a_public_url_with_a_path_keeps_its_case(app):
+    from refurb.inventory.services.labels import label_url
+
+    with app.test_request_context():
+        app.config["PUBLIC_URL"] = "https://gers.example/Refurb"
+        try:
+            assert label_url("GN-0000000") == "https://gers.example/Refurb/t/GN-0000000"
+        finally:
+            app.config["PUBLIC_URL"] = "http://localhost"

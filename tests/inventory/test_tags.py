@@ -6,7 +6,7 @@ import pytest
 
 from refurb.errors import InvalidInput
 from refurb.inventory.tags import (
-    CHECK_SYMBOLS,
+    QUASIGROUP,
     SYMBOLS,
     check_symbol,
     format_tag,
@@ -28,7 +28,7 @@ def test_generated_tags_have_the_format_and_do_not_collide(monkeypatch):
     for tag in list(generated)[:1000]:
         prefix, body = tag.split("-")
         assert prefix == "GN" and len(body) == 7
-        assert all(s in SYMBOLS for s in body[:6]) and body[6] in CHECK_SYMBOLS
+        assert all(s in SYMBOLS for s in body[:6]) and body[6] in SYMBOLS
         assert parse_tag(tag, "GN") == tag
 
 
@@ -53,31 +53,70 @@ def test_letters_that_look_like_digits_are_read_as_digits():
     assert parse_tag("GN-IOLOIO" + canonical[-1], "GN") == canonical
 
 
+def test_the_table_is_a_quasigroup_so_every_substitution_changes_the_result():
+    # Exhaustive: each row and each column is a permutation of the 32 values, so changing any
+    # one symbol (payload or check) changes every interim value after it, and the last one is
+    # no longer 0.
+    everything = set(range(32))
+    for x in range(32):
+        assert {QUASIGROUP[x][y] for y in range(32)} == everything
+        assert {QUASIGROUP[y][x] for y in range(32)} == everything
+
+
+def test_the_table_is_totally_anti_symmetric_so_every_adjacent_swap_changes_the_result():
+    # Exhaustive over the 32 × 32 × 31 cases: reading x then y never gives the interim value
+    # of reading y then x, whatever came before; the columns being permutations, the
+    # difference lasts to the end.
+    for c in range(32):
+        for x in range(32):
+            for y in range(32):
+                if x != y:
+                    assert QUASIGROUP[QUASIGROUP[c][x]][y] != QUASIGROUP[QUASIGROUP[c][y]][x]
+
+
+def test_check_symbols_are_typed_on_letters_and_digits_only():
+    checks = {check_symbol("".join(p)) for p in _payloads(5000)}
+    assert checks == set(SYMBOLS)  # all 32 occur, and nothing else
+
+
+@pytest.mark.parametrize("symbol", list("*~$=U"))
+def test_the_old_check_symbols_are_refused(symbol):
+    with pytest.raises(InvalidInput) as refused:
+        parse_tag("GN-4K7PQ2" + symbol, "GN")
+    assert refused.value.code == "tag_check_failed"
+
+
+def test_a_label_url_in_upper_case_reads_as_its_tag():
+    tag = format_tag("4K7PQ2", "GN")
+    assert parse_tag(f"HTTPS://REFURB.EXAMPLE/T/{tag}", "GN") == tag
+
+
 def _payloads(n=2000):
     rng = random.Random(37)
     return ["".join(rng.choice(SYMBOLS) for _ in range(6)) for _ in range(n)]
 
 
-def test_every_single_substitution_is_caught():
-    for payload in _payloads(300):
-        check = check_symbol(payload)
-        for position in range(6):
+def test_every_single_substitution_of_a_tag_is_refused():
+    # The table's property above, seen through parse_tag on whole tags, check symbol included.
+    for payload in _payloads(100):
+        body = payload + check_symbol(payload)
+        for position in range(7):
             for symbol in SYMBOLS:
-                if symbol == payload[position]:
+                if symbol == body[position]:
                     continue
-                typo = payload[:position] + symbol + payload[position + 1 :]
-                assert check_symbol(typo) != check, (payload, typo)
+                with pytest.raises(InvalidInput):
+                    parse_tag("GN-" + body[:position] + symbol + body[position + 1 :], "GN")
 
 
-def test_every_adjacent_transposition_is_caught():
-    for payload in _payloads():
-        check = check_symbol(payload)
-        for position in range(5):
-            a, b = payload[position], payload[position + 1]
+def test_every_adjacent_transposition_of_a_tag_is_refused():
+    for payload in _payloads(500):
+        body = payload + check_symbol(payload)
+        for position in range(6):
+            a, b = body[position], body[position + 1]
             if a == b:
                 continue
-            swapped = payload[:position] + b + a + payload[position + 2 :]
-            assert check_symbol(swapped) != check, (payload, swapped)
+            with pytest.raises(InvalidInput):
+                parse_tag("GN-" + body[:position] + b + a + body[position + 2 :], "GN")
 
 
 def test_a_mistyped_tag_is_refused_before_any_lookup():

@@ -1,5 +1,8 @@
 """Printing labels: for devices (recorded in their history) or pre-printed, unclaimed tags."""
 
+from urllib.parse import urlsplit
+
+from flask import current_app
 from sqlalchemy import insert
 
 from refurb.db_types import utcnow
@@ -15,6 +18,19 @@ from refurb.numbering import next_reference
 from refurb.web import public_url_for
 
 MAX_LABELS = 5000
+QR_ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+
+
+def label_url(tag: str) -> str:
+    """What a label's QR code encodes: the public address of /t/<tag>, written in upper case
+    (HTTPS://HOST/T/GN-…) whenever all of it is then in the QR alphanumeric set, which takes
+    a code a version smaller, so larger modules on the same label. A public URL with a path of
+    its own keeps its case (the path may be case-sensitive behind a proxy)."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    upper = f"{base.upper()}/T/{tag}"
+    if urlsplit(base).path or not set(upper) <= QR_ALPHANUMERIC:
+        return public_url_for("inventory.scanned", tag=tag)
+    return upper
 
 
 def template_named(key: str) -> Template:
@@ -41,7 +57,7 @@ def device_label(device: Device) -> Label:
     line = " · ".join(p for p in (str(device.category.label), device.title) if p)
     if device.title == device.category.label:
         line = str(device.category.label)
-    return Label(device.tag, public_url_for("inventory.scanned", tag=device.tag), line)
+    return Label(device.tag, label_url(device.tag), line)
 
 
 def print_device_labels(devices: list[Device], actor, template: Template, start: int = 0) -> bytes:
@@ -102,5 +118,5 @@ def issue_unclaimed(count: int, actor, template: Template, start: int = 0) -> tu
         actor=actor,
         details={"batch": batch, "count": count, "template": template.key},
     )
-    labels = [Label(tag, public_url_for("inventory.scanned", tag=tag)) for tag in issued]
+    labels = [Label(tag, label_url(tag)) for tag in issued]
     return batch, render_labels(labels, template, start)

@@ -36,6 +36,7 @@ BULK_ACTIONS = (
 AUDIT = "audit"
 
 
+@bp.route("/T/<tag>")  # as a label's QR code encodes it (upper case); url_for builds /t/
 @bp.route("/t/<tag>")
 @public
 def scanned(tag):
