@@ -13,7 +13,7 @@ from refurb.inventory import tags
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.models import Collection, Device, DeviceCount, Donor
 from refurb.inventory.services.intake import normalise_serial
-from refurb.spreadsheets import SafeWriter
+from refurb.spreadsheets import BOM, FrenchWriter
 
 SORTS = {
     "recent": (Device.created_at.desc(), Device.id.desc()),
@@ -169,7 +169,7 @@ def devices_for_tags(text: str) -> tuple[list[Device], dict[str, str]]:
     found = {d.tag: d for d in db.session.scalars(select(Device).where(Device.tag.in_(wanted)))}
     for tag in wanted:
         if tag not in found:
-            problems[tag] = _("aucun appareil ne porte cette étiquette")
+            problems[tag] = _("Aucun appareil ne porte cette étiquette.")
     return [found[tag] for tag in wanted if tag in found], problems
 
 
@@ -192,47 +192,55 @@ def state_counts(filters: DeviceFilters | None = None) -> dict[str, int]:
     return {state.value: count for state, count in rows}
 
 
-EXPORT_COLUMNS = (
-    "tag",
-    "category",
-    "brand",
-    "model",
-    "serial_number",
-    "year_of_manufacture",
-    "state",
-    "grade",
-    "weight_kg",
-    "os",
-    "simplified",
-    "collection",
-    "donor",
-    "created_at",
-)
+def export_columns() -> list[str]:
+    """The export's headers, in the reader's language (French first)."""
+    return [
+        _("Étiquette"),
+        _("Catégorie"),
+        _("Marque"),
+        _("Modèle"),
+        _("Numéro de série"),
+        _("Année de fabrication"),
+        _("État"),
+        _("État esthétique"),
+        _("Poids (kg)"),
+        _("Système d'exploitation"),
+        _("Appareil simplifié"),
+        _("Collecte"),
+        _("Donateur"),
+        _("Reçu le"),
+    ]
 
 
 def export_csv(filters: DeviceFilters) -> Iterator[str]:
-    """The whole filtered list as CSV, streamed in chunks (personal data never included)."""
+    """The whole filtered list as CSV for French Excel (refurb.spreadsheets.FrenchWriter),
+    streamed in chunks (personal data never included)."""
+    labels = {
+        kind: {member: member.label for member in kind} for kind in (Category, State, Grade)
+    }  # translated once, not per row
+    yes, no = _("oui"), _("non")
     buffer = io.StringIO()
-    writer = SafeWriter(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    buffer.write(BOM)
+    writer = FrenchWriter(buffer)
+    writer.writerow(export_columns())
     statement = _rows(filters).execution_options(yield_per=2000)
     for count, (device, reference, donor) in enumerate(db.session.execute(statement), start=1):
         writer.writerow(
             [
                 device.tag,
-                device.category.value,
+                labels[Category][device.category],
                 device.brand,
                 device.model,
-                device.serial_number or "",
-                device.year_of_manufacture or "",
-                device.state.value,
-                device.grade.value if device.grade else "",
-                device.weight_kg or "",
-                device.os or "",
-                "1" if device.simplified else "0",
-                reference or "",
-                donor or "",
-                device.created_at.date().isoformat(),
+                device.serial_number,
+                device.year_of_manufacture,
+                labels[State][device.state],
+                labels[Grade][device.grade] if device.grade else None,
+                device.weight_kg,
+                device.os,
+                yes if device.simplified else no,
+                reference,
+                donor,
+                device.created_at,
             ]
         )
         if count % 1000 == 0:

@@ -60,14 +60,22 @@ def _identity_restricted() -> Forbidden:
     )
 
 
+def _day(day: date | None) -> str | None:
+    return day.strftime("%d/%m/%Y") if day else None
+
+
 def export(household: Household, actor) -> dict:
-    """Everything kept about a household, for a request under the RGPD (article 15)."""
+    """Everything kept about a household, for a request under the RGPD (article 15), as the
+    household reads it: names, labels and dates in French (the page's language). The JSON
+    download and the printable page show this same dictionary."""
     identity = require_identity(actor, household)
     loans = db.session.scalars(
         select(Loan).where(Loan.household_id == household.id).order_by(Loan.id)
     )
     requests = db.session.scalars(
-        select(LoanRequest).where(LoanRequest.household_id == household.id)
+        select(LoanRequest)
+        .where(LoanRequest.household_id == household.id)
+        .order_by(LoanRequest.requested_on, LoanRequest.id)
     )
     record(
         "household",
@@ -77,33 +85,37 @@ def export(household: Household, actor) -> dict:
         organisation_id=household.lender_organisation_id,
     )
     return {
-        "reference": household.reference,
-        "lender": household.lender.name,
-        "commune": household.commune.name,
-        "size": household.size,
-        "criterion": household.criterion.value,
-        "criterion_note": household.criterion_note,
-        "verified_on": household.verified_on.isoformat(),
-        "referring_organisation": household.referring_organisation,
-        "contact": identity,
-        "consent_on": household.consent_on.isoformat() if household.consent_on else None,
-        "requests": [
+        _("Référence du foyer"): household.reference,
+        _("Association qui suit le foyer"): household.lender.name,
+        _("Commune"): household.commune.name,
+        _("Personnes au foyer"): household.size,
+        _("Critère d'éligibilité"): household.criterion.label,
+        _("Précision sur le critère"): household.criterion_note,
+        _("Critère vérifié le"): _day(household.verified_on),
+        _("Orienté par"): household.referring_organisation,
+        _("Coordonnées"): {
+            _("Nom"): identity["contact_name"],
+            _("Téléphone"): identity["contact_phone"],
+            _("E-mail"): identity["contact_email"],
+        },
+        _("Consentement donné le"): _day(household.consent_on),
+        _("Demandes"): [
             {
-                "category": r.category.value,
-                "requested_on": r.requested_on.isoformat(),
-                "status": r.status.value,
+                _("Type d'appareil"): r.category.label,
+                _("Demandé le"): _day(r.requested_on),
+                _("Statut"): r.status.label,
             }
             for r in requests
         ],
-        "loans": [
+        _("Prêts"): [
             {
-                "reference": loan.reference,
-                "device": loan.device.tag,
-                "category": loan.device.category.value,
-                "status": loan.status.value,
-                "start_on": loan.start_on.isoformat() if loan.start_on else None,
-                "due_on": loan.due_on.isoformat() if loan.due_on else None,
-                "ended_on": loan.ended_on.isoformat() if loan.ended_on else None,
+                _("Référence"): loan.reference,
+                _("Appareil"): loan.device.tag,
+                _("Type d'appareil"): loan.device.category.label,
+                _("Statut"): loan.status.label,
+                _("Remis le"): _day(loan.start_on),
+                _("À rendre le"): _day(loan.due_on),
+                _("Terminé le"): _day(loan.ended_on),
             }
             for loan in loans
         ],

@@ -2,7 +2,6 @@
 BOM, `;` between cells, decimal comma, dates as dd/mm/yyyy) and one .xlsx workbook with a sheet
 per table (openpyxl), numbers kept as numbers."""
 
-import csv
 import io
 from datetime import date
 
@@ -14,29 +13,16 @@ from openpyxl.utils import get_column_letter
 from refurb.i18n import gettext as _
 from refurb.reports.environment import factors
 from refurb.reports.tables import Table
-from refurb.spreadsheets import cell
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return cell(value)
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-        return text.replace(".", ",")
-    return str(value)
+from refurb.spreadsheets import BOM, FrenchWriter
 
 
 def table_csv(table: Table, as_of: date) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = FrenchWriter(buffer)
     writer.writerow([column.title for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow(row)
+    return (BOM + buffer.getvalue()).encode("utf-8")
 
 
 NUMBER_FORMATS = {"int": "#,##0", "decimal": "#,##0.0", "date": "dd/mm/yyyy"}

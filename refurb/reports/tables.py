@@ -175,7 +175,7 @@ def loans_table(summary: Summary) -> Table:
 def unmet_table(summary: Summary) -> Table:
     return Table(
         "demande_non_satisfaite",
-        _("Demande non satisfaite par catégorie et EPCI"),
+        _("Demande non satisfaite par catégorie et intercommunalité (EPCI)"),
         [Column(_("EPCI"), "text"), Column(_("Catégorie"), "text"), Column(_("Foyers en attente"))],
         [[epci, category.label, count] for category, epci, count in summary.loans.unmet],
         note=small_counts_note(),

@@ -31,34 +31,44 @@ def test_an_event_cannot_be_deleted(in_app):
 
 def test_the_journal_lists_events_with_who_did_them(client, login_as, create_user):
     login_as(Role.ADMIN)
-    create_user(Role.LENDER, name="Nadia Ferreira")
+    created = create_user(Role.LENDER, name="Nadia Ferreira")
     page = client.get("/journal").get_data(as_text=True)
-    assert "user.created" in page
-    assert "user.signed_in" in page
+    assert f'Compte de <a href="/utilisateurs/{created.id}">Nadia Ferreira</a> créé' in page
+    assert "Connexion de" in page
     filtered = client.get("/journal?action=user.created").get_data(as_text=True)
-    assert "user.signed_in" not in filtered
+    assert "Compte de" in filtered and "Connexion de" not in filtered
 
 
-def test_the_journal_pages_by_id_without_gaps(client, login_as, in_app):
+def test_the_journal_pages_by_date_without_gaps(client, login_as, in_app):
+    """Newest first by the moment it happened (not by id), ties by id, across pages."""
+    from datetime import UTC, datetime, timedelta
+
+    from refurb.db_types import clock_at
+
     login_as(Role.ADMIN)
+    start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     with in_app() as session:
-        for n in range(120):
-            record("device", n, "device.edited")
+        for n in range(120):  # ids in one order, moments in another, some moments shared
+            with clock_at(start + timedelta(minutes=(n * 37) % 50)):
+                record("device", n, "device.edited")
         session.commit()
-        expected = list(session.scalars(select(Event.id).order_by(Event.id.desc())))
-    seen, url = [], "/journal"
+        expected = [
+            e.subject_id
+            for e in session.scalars(
+                select(Event)
+                .where(Event.subject_type == "device")
+                .order_by(Event.occurred_at.desc(), Event.id.desc())
+            )
+        ]
+    seen, url = [], "/journal?subject_type=device"
     while url:
-        page = client.get(url).get_data(as_text=True)
-        seen += [int(part.split("<")[0]) for part in page.split("device #")[1:]]
+        page = client.get(url).get_data(as_text=True).replace("\u202f", " ")
+        seen += [int(part.split(" ")[0]) for part in page.split("Appareil n° ")[1:]]
         marker = 'href="/journal?before='
         url = "/journal?before=" + page.split(marker)[1].split('"')[0] if marker in page else None
+        url = url.replace("&amp;", "&") if url else None
     assert len(seen) == 120
-    with in_app() as session:
-        events = {
-            e.id: e.subject_id
-            for e in session.scalars(select(Event).where(Event.subject_type == "device"))
-        }
-    assert seen == [events[i] for i in expected if i in events]
+    assert seen == expected
 
 
 def test_an_event_is_dated_when_recorded_not_when_flushed(in_app):

@@ -1,0 +1,92 @@
+"""A household's own data (RGPD, article 15), as the household reads it: French names, labels
+and dates, in a JSON file and on a page to print; for the owning association only, the view of
+the identity logged."""
+
+import html
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from refurb.auth.roles import Role
+from refurb.history.models import Event
+from refurb.inventory.enums import State
+from tests.conftest import sign_in
+from tests.loans.test_privacy_reminders import active_loan
+
+
+def _loaned_household(session_as, lender, make_household, make_device):
+    household = make_household(referring_organisation="CCAS d'Auch")
+    device = make_device(State.READY)
+    with session_as(lender) as (session, actor):
+        loan = active_loan(session, actor, household.id, device.id, date(2026, 11, 2))
+        reference, due_on = loan.reference, loan.due_on
+        session.commit()
+    return household, device, reference, due_on
+
+
+def test_the_json_download_has_french_keys_and_values(
+    client, in_app, session_as, lender, make_household, make_device
+):
+    household, device, loan_reference, due_on = _loaned_household(
+        session_as, lender, make_household, make_device
+    )
+    sign_in(client, lender.email, lender.password)
+    answer = client.get(f"/foyers/{household.id}/export.json")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    assert "Critère d'éligibilité" in answer.get_data(as_text=True)  # accents, not \u00e9
+    data = json.loads(answer.data)
+    assert list(data)[:4] == [
+        "Référence du foyer",
+        "Association qui suit le foyer",
+        "Commune",
+        "Personnes au foyer",
+    ]
+    assert data["Référence du foyer"] == household.reference
+    assert data["Critère d'éligibilité"] == "RSA"
+    assert data["Critère vérifié le"] == "01/10/2026"
+    assert data["Coordonnées"] == {
+        "Nom": "Mme Durand",
+        "Téléphone": "06 12 34 56 78",
+        "E-mail": "durand@exemple.fr",
+    }
+    (loan,) = data["Prêts"]
+    assert loan["Référence"] == loan_reference and loan["Appareil"] == device.tag
+    assert loan["Type d'appareil"] == "Ordinateur portable"
+    assert loan["Statut"] == "En cours"
+    assert loan["Remis le"] == "02/11/2026"
+    assert loan["À rendre le"] == due_on.strftime("%d/%m/%Y")
+    for english in ("reference", "criterion", "contact", "loans", "status", "rsa", "active"):
+        assert english not in data and english not in loan.values()
+    with in_app() as session:
+        actions = session.scalars(
+            select(Event.action).where(
+                Event.subject_type == "household", Event.subject_id == household.id
+            )
+        ).all()
+    assert "household.identity_viewed" in actions and "household.exported" in actions
+
+
+def test_the_printable_page_shows_the_same_data(
+    app, client, session_as, lender, make_household, make_device, create_user
+):
+    household, device, loan_reference, _due = _loaned_household(
+        session_as, lender, make_household, make_device
+    )
+    sign_in(client, lender.email, lender.password)
+    page = client.get(f"/foyers/{household.id}")
+    assert f'href="/foyers/{household.id}/donnees"' in page.get_data(as_text=True)
+    answer = client.get(f"/foyers/{household.id}/donnees")
+    assert answer.status_code == 200
+    text = html.unescape(answer.get_data(as_text=True))
+    assert f"Données enregistrées sur le foyer {household.reference}" in text
+    assert "<dt>Critère d'éligibilité</dt><dd>RSA</dd>" in text
+    assert "<dt>Orienté par</dt><dd>CCAS d'Auch</dd>" in text
+    assert "<dt>E-mail</dt><dd>durand@exemple.fr</dd>" in text
+    assert f"<td>{loan_reference}</td><td>{device.tag}</td><td>Ordinateur portable</td>" in text
+    assert "<td>En cours</td><td>02/11/2026</td>" in text
+
+    coordinator, other = create_user(Role.ADMIN), app.test_client()
+    sign_in(other, coordinator.email, coordinator.password)
+    refused = other.get(f"/foyers/{household.id}/donnees")  # the coordinator sees references
+    assert refused.status_code == 403 and "Durand" not in refused.get_data(as_text=True)
