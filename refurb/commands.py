@@ -15,6 +15,7 @@ from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.i18n import french_plural
 from refurb.territory.services import find_commune, load_communes
 from refurb.web import public_url_for
 
@@ -154,7 +155,8 @@ def import_devices_command(csv_file, reference):
         db.session.rollback()
         raise click.ClickException(refusal.message) from refusal
     db.session.commit()
-    click.echo(f"{len(devices)} appareil(s) importé(s).")
+    imported = french_plural(len(devices), "appareil importé", "appareils importés")
+    click.echo(f"{len(devices)} {imported}.")
 
 
 @click.command("export-ords")
@@ -194,7 +196,8 @@ def labels_command(count, template_key, start, out):
         raise click.ClickException(refusal.message) from refusal
     out.write_bytes(pdf)
     db.session.commit()
-    click.echo(f"{count} étiquette(s) du lot {batch} écrites dans {out}.")
+    labels, written = french_plural(count, ("étiquette", "écrite"), ("étiquettes", "écrites"))
+    click.echo(f"{count} {labels} du lot {batch} {written} dans {out}.")
 
 
 @click.command("report")
@@ -230,9 +233,11 @@ def reminders_command():
 
     counts = send_reminders()
     db.session.commit()
+    emails = french_plural(counts["email"], "e-mail", "e-mails")
+    failed = french_plural(counts["failed"], "envoi", "envois")
     click.echo(
-        f"Rappels : {counts['email']} e-mail(s), {counts['call']} à appeler"
-        f" ({counts['failed']} envoi(s) en échec)."
+        f"Rappels : {counts['email']} {emails}, {counts['call']} à appeler"
+        f" ({counts['failed']} {failed} en échec)."
     )
 
 
@@ -246,7 +251,9 @@ def purge_command():
     count = purge()
     failures = prune_login_failures()
     db.session.commit()
-    click.echo(f"{count} foyer(s) anonymisé(s), {failures} échec(s) de connexion oublié(s).")
+    households = french_plural(count, "foyer anonymisé", "foyers anonymisés")
+    forgotten = french_plural(failures, "échec de connexion oublié", "échecs de connexion oubliés")
+    click.echo(f"{count} {households}, {failures} {forgotten}.")
 
 
 def register(app: Flask) -> None:

@@ -3,9 +3,16 @@
 refurb's code and templates translate through `gettext`, `ngettext` and `lazy_gettext` here:
 the same catalogues as flask-babel's, but the request's catalogue and locale are looked up once
 per request instead of on every call (that lookup was a third of a device list's rendering).
+
+French is the source language: its strings are the msgids and it has no catalogue, so its rules
+are applied here when the request speaks French: the plural of 0 and 1 is the singular, and a
+no-break space holds `:` `;` `!` `?` `»` to the word before them and `«` to the word after.
 """
 
+import re
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TypeVar
 
 from babel import dates, numbers
 from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
@@ -15,6 +22,7 @@ from flask_babel.speaklater import LazyString
 from refurb.db_types import PARIS
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+T = TypeVar("T")
 
 
 def select_locale() -> str:
@@ -50,12 +58,39 @@ def _language():
         return get_translations(), None
 
 
+def _speaks_french(locale) -> bool:
+    return locale is None or locale.language == "fr"  # no context: commands speak French
+
+
+# Only an ordinary space that touches the mark: "https://", "12:30" and "%(a)s:" stay as they are.
+_FRENCH_SPACES = re.compile(r" (?=[:;!?»])|(?<=«) ")
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
+@lru_cache(maxsize=4096)
+def french_spacing(string: str) -> str:
+    """A narrow no-break space before : ; ! ? » and after « where the text has a space there."""
+    return _FRENCH_SPACES.sub(NARROW_NO_BREAK_SPACE, string)
+
+
+def french_plural(num: int, singular: T, plural: T) -> T:
+    """The form French takes for `num` (0 and 1 take the singular): "0 appareil", "2 appareils".
+    For text that is French whatever the reader's language too (documents, commands)."""
+    return singular if abs(num) < 2 else plural
+
+
 def _translated(string: str) -> str:
-    return _language()[0].ugettext(string)
+    catalogue, locale = _language()
+    if _speaks_french(locale):
+        return french_spacing(catalogue.ugettext(string))
+    return catalogue.ugettext(string)
 
 
 def _translated_plural(singular: str, plural: str, num: int) -> str:
-    return _language()[0].ungettext(singular, plural, num)
+    catalogue, locale = _language()
+    if _speaks_french(locale):  # the msgids are French, whatever the (absent) catalogue's rule
+        return french_spacing(french_plural(num, singular, plural))
+    return catalogue.ungettext(singular, plural, num)
 
 
 def gettext(string: str, **variables) -> str:
@@ -101,6 +136,7 @@ def init_i18n(app: Flask, babel) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["thousands"] = thousands
+    app.jinja_env.filters["decimal"] = decimal
 
     @app.context_processor
     def language_context():
@@ -110,3 +146,13 @@ def init_i18n(app: Flask, babel) -> None:
 def thousands(number: int) -> str:
     """12 345 in French (narrow no-break space between thousands), 12,345 in English."""
     return numbers.format_decimal(number, locale=_language()[1])
+
+
+def decimal(value, digits: int = 1, *, fixed: bool = False, locale: str | None = None) -> str:
+    """1,9 in French, 1.9 in English: at most `digits` decimals (exactly, if `fixed`), thousands
+    grouped. `locale` for a document that is French whatever the reader's language."""
+    if value is None or value == "":
+        return ""
+    decimals = ("0" if fixed else "#") * digits
+    pattern = f"#,##0.{decimals}" if digits else "#,##0"
+    return numbers.format_decimal(value, format=pattern, locale=locale or _language()[1] or "fr")

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -22,6 +23,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from refurb.i18n import NARROW_NO_BREAK_SPACE, french_spacing
 
 # Every PDF of refurb is sent over HTTP or written to a file, both binary-safe: streams are
 # left compressed as they are instead of ASCII85-encoded (which adds a quarter to each).
@@ -54,8 +57,10 @@ RIGHT = ParagraphStyle("refurb-right", parent=BODY, alignment=TA_RIGHT)
 
 
 def text(value) -> str:
-    """Escape a value for a Paragraph."""
-    return escape("" if value is None else str(value))
+    """Escape a value for a Paragraph, French spacing held by no-break spaces (the documents are
+    French; reportlab would break a line at a narrow no-break space, never at U+00A0)."""
+    spaced = french_spacing("" if value is None else str(value))
+    return escape(spaced.replace(NARROW_NO_BREAK_SPACE, "\xa0"))
 
 
 def para(value, style=BODY) -> Paragraph:
@@ -80,10 +85,13 @@ def grid(
     widths: Sequence[float],
     *,
     compact: bool = False,
+    listing: bool = False,
     heading: Paragraph | None = None,
-) -> KeepTogether:
+) -> Flowable:
     """A ruled table whose header repeats on every page, kept with its `heading` when it fits
-    (`compact`: smaller type, for many columns)."""
+    (`compact`: smaller type, for many columns; `listing`: a list of devices, with tighter rows
+    so that some 25 fit on a page with the rest, which goes on from page to page instead of
+    leaving the first one half empty)."""
     head, cell = (COMPACT_HEAD, COMPACT_CELL) if compact else (HEAD, CELL)
     data = [[para(h, head) for h in header]] + [[para(c, cell) for c in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
@@ -98,14 +106,22 @@ def grid(
                     if compact
                     else []
                 ),
+                *(
+                    [("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+                    if listing
+                    else []
+                ),
             ]
         )
     )
+    if listing and heading is None:
+        return table
     return KeepTogether([heading, table] if heading is not None else [table])
 
 
-def signature_block(left: str, right: str) -> KeepTogether:
-    """Two signature boxes, never split across pages."""
+def signature_block(left: str, right: str, *, closing: Sequence = ()) -> KeepTogether:
+    """Two signature boxes, never split across pages and kept on the page of `closing` (the
+    text they sign, which precedes them): never alone at the top of a page."""
     table = Table(
         [[para(left, SMALL), para(right, SMALL)], ["", ""]],
         colWidths=[85 * mm, 85 * mm],
@@ -116,7 +132,7 @@ def signature_block(left: str, right: str) -> KeepTogether:
             [("BOX", (0, 1), (0, 1), 0.4, colors.grey), ("BOX", (1, 1), (1, 1), 0.4, colors.grey)]
         )
     )
-    return KeepTogether([table])
+    return KeepTogether([*closing, table])
 
 
 def render(title: str, reference: str, story: list, *, issued_on: date | None = None) -> bytes:

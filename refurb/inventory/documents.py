@@ -3,6 +3,10 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from refurb.i18n import decimal, french_plural
 from refurb.inventory.enums import ErasureMethod
 from refurb.pdf_layout import SMALL, SPACE, facts, grid, para, render, signature_block
 
@@ -11,6 +15,15 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def _local(moment) -> str:
     return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def _devices(count: int) -> str:
+    return f"{count} {french_plural(count, 'appareil', 'appareils')}"
+
+
+def _kg(weight, unit: str = " kg") -> str:
+    """78,0 kg: the documents are French whatever the language of the person printing them."""
+    return decimal(weight, fixed=True, locale="fr") + unit
 
 
 def donation_receipt(collection, devices) -> bytes:
@@ -25,26 +38,35 @@ def donation_receipt(collection, devices) -> bytes:
                 ("Collecte", collection.reference),
                 ("Date de collecte", collection.collected_on.strftime("%d/%m/%Y")),
                 ("Lieu", collection.place or "—"),
-                ("Matériel reçu", f"{len(devices)} appareil(s), environ {weight:.1f} kg"),
+                ("Matériel reçu", f"{_devices(len(devices))}, environ {_kg(weight)}"),
             ]
-        ),
-        SPACE,
-        para(
-            "Le programme de reconditionnement du Gers atteste avoir reçu le matériel "
-            "ci-dessous. Chaque appareil porte désormais l'étiquette indiquée ; les données "
-            "qu'il contient seront effacées selon la norme NIST SP 800-88 avant tout réemploi, "
-            "ou le support sera détruit."
         ),
         SPACE,
         grid(
             ["Étiquette", "Catégorie", "Marque et modèle", "N° de série"],
-            [(d.tag, d.category.label, d.title, d.serial_number or "—") for d in devices],
+            [
+                (d.tag, d.category.label, d.brand_and_model or "—", d.serial_number or "—")
+                for d in devices
+            ],
             [30, 35, 65, 40],
+            listing=True,
         ),
         SPACE,
-        para("Ce document n'est pas un reçu fiscal.", SMALL),
-        SPACE,
-        signature_block("Pour le donateur", "Pour le programme (réception)"),
+        signature_block(
+            "Pour le donateur",
+            "Pour le programme (réception)",
+            closing=[
+                para(
+                    "Le programme de reconditionnement du Gers atteste avoir reçu le matériel "
+                    "ci-dessus. Chaque appareil porte désormais l'étiquette indiquée ; les "
+                    "données qu'il contient seront effacées selon la norme NIST SP 800-88 avant "
+                    "tout réemploi, ou le support sera détruit."
+                ),
+                Spacer(1, 2 * mm),
+                para("Ce document n'est pas un reçu fiscal.", SMALL),
+                SPACE,
+            ],
+        ),
     ]
     return render("Attestation de remise de matériel", collection.reference, story)
 
@@ -66,7 +88,7 @@ def erasure_certificate(device, erasures) -> bytes:
     story = [
         facts(
             [
-                ("Appareil", f"{device.tag} — {device.category.label}, {device.title}"),
+                ("Appareil", f"{device.tag} — {device.full_title}"),
                 ("N° de série", device.serial_number or "—"),
                 ("Norme", "NIST SP 800-88 rév. 1 (Clear, Purge, Destroy)"),
             ]
@@ -84,15 +106,20 @@ def erasure_certificate(device, erasures) -> bytes:
             [28, 42, 42, 34, 24],
         ),
         SPACE,
-        para(
-            "Nous certifions que les supports de stockage listés ont été effacés (ou détruits) "
-            "selon la méthode indiquée et que le résultat a été vérifié lorsque c'est mentionné. "
-            "Les données des utilisateurs précédents ne sont plus récupérables par les moyens "
-            "correspondant à la méthode employée."
-            + (" Les supports détruits ont été retirés de l'appareil." if destroyed else "")
+        signature_block(
+            "Opérateur",
+            "Responsable de l'atelier",
+            closing=[
+                para(
+                    "Nous certifions que les supports de stockage listés ont été effacés (ou "
+                    "détruits) selon la méthode indiquée et que le résultat a été vérifié lorsque "
+                    "c'est mentionné. Les données des utilisateurs précédents ne sont plus "
+                    "récupérables par les moyens correspondant à la méthode employée."
+                    + (" Les supports détruits ont été retirés de l'appareil." if destroyed else "")
+                ),
+                SPACE,
+            ],
         ),
-        SPACE,
-        signature_block("Opérateur", "Responsable de l'atelier"),
     ]
     return render("Certificat d'effacement des données", reference, story)
 
@@ -107,7 +134,7 @@ def handover_slip(batch, devices) -> bytes:
                 ("Date de remise", batch.handed_over_on.strftime("%d/%m/%Y")),
                 ("Référence de remise", batch.handover_reference or "—"),
                 ("Nombre d'appareils", str(len(devices))),
-                ("Poids total", f"{batch.total_weight_kg:.1f} kg"),
+                ("Poids total", _kg(batch.total_weight_kg)),
             ]
         ),
         SPACE,
@@ -117,21 +144,28 @@ def handover_slip(batch, devices) -> bytes:
                 (
                     d.tag,
                     d.category.label,
-                    d.title,
+                    d.brand_and_model or "—",
                     d.serial_number or "—",
-                    f"{d.effective_weight_kg:.1f}",
+                    _kg(d.effective_weight_kg, unit=""),
                 )
                 for d in devices
             ],
             [28, 32, 55, 35, 20],
+            listing=True,
         ),
         SPACE,
-        para(
-            "Tous les supports de stockage de ces appareils ont été effacés ou détruits avant la "
-            "remise, comme l'attestent les certificats d'effacement enregistrés dans refurb."
+        signature_block(
+            "Remis par (programme)",
+            "Reçu par (recycleur)",
+            closing=[
+                para(
+                    "Tous les supports de stockage de ces appareils ont été effacés ou détruits "
+                    "avant la remise, comme l'attestent les certificats d'effacement enregistrés "
+                    "dans refurb."
+                ),
+                SPACE,
+            ],
         ),
-        SPACE,
-        signature_block("Remis par (programme)", "Reçu par (recycleur)"),
     ]
     return render(
         "Bordereau de remise au recycleur",

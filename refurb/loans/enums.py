@@ -66,3 +66,12 @@ class RequestStatus(Labelled):
             RequestStatus.SERVED: _l("Servie"),
             RequestStatus.CANCELLED: _l("Annulée"),
         }
+
+
+# A request's priority orders the waiting list (1 is served first): the number and its meaning.
+PRIORITY_LABELS = {1: _l("1 — urgente"), 2: _l("2 — normale"), 3: _l("3 — faible")}
+
+
+def priority_label(priority: int) -> str:
+    """The number and its meaning ("1 — urgente"), wherever a priority is shown."""
+    return str(PRIORITY_LABELS.get(priority, priority))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.db_types import UTCDateTime, str_enum, utcnow
 from refurb.extensions import db
 from refurb.inventory.enums import Category
-from refurb.loans.enums import Criterion, LoanStatus, RequestStatus
+from refurb.loans.enums import Criterion, LoanStatus, RequestStatus, priority_label
 
 
 class Household(db.Model):
@@ -67,6 +67,10 @@ class LoanRequest(db.Model):
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("loans.id"), index=True)
 
     household: Mapped[Household] = relationship(lazy="joined")
+
+    @property
+    def priority_label(self) -> str:
+        return priority_label(self.priority)
 
 
 class AgreementTerms(db.Model):

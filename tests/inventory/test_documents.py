@@ -6,9 +6,12 @@ import subprocess
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from refurb import pdf_layout
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind
+from refurb.extensions import db
 from refurb.inventory.documents import donation_receipt, erasure_certificate, handover_slip
 from refurb.inventory.enums import (
     Category,
@@ -19,7 +22,7 @@ from refurb.inventory.enums import (
     RepairStatus,
     State,
 )
-from refurb.inventory.models import Device
+from refurb.inventory.models import Collection, Device
 from refurb.inventory.ords import COLUMNS, export_ords, scrub
 from refurb.inventory.services import intake, recycling, workshop
 from tests.conftest import require_tool
@@ -106,7 +109,7 @@ def test_donation_receipt_lists_what_was_received(in_app, technician):
         text = pdf_text(donation_receipt(collection, devices))
     assert "Attestation de remise de matériel" in text
     assert "Gascogne Logistique" in text and "12/03/2026" in text and collection.reference in text
-    assert all(d.tag in text for d in devices) and "3 appareil(s)" in text
+    assert all(d.tag in text for d in devices) and "3 appareils" in text
 
 
 def test_erasure_certificate_lists_each_medium(in_app, make_device, technician):
@@ -138,5 +141,79 @@ def test_handover_slip(in_app, make_device, technician, create_organisation):
         )
         text = pdf_text(handover_slip(batch, devices))
         assert all(d.state == State.RECYCLED for d in devices)
-    assert "Bordereau de remise au recycleur" in text and "Ecologic" in text and "17.0 kg" in text
+    assert "Bordereau de remise au recycleur" in text and "Ecologic" in text and "17,0 kg" in text
     assert "BSD-2026-11" in text and batch.reference in text
+
+
+def _received(in_app, technician, count, **fields):
+    """A collection of `count` laptops weighing 1.9 kg each, as the donation receipt lists it."""
+    with in_app():
+        actor = db.session.get(User, technician.id)
+        donor = intake.create_donor(actor, "Mairie de Fleurance", DonorKind.COLLECTIVITE)
+        collection = intake.create_collection(actor, donor, date(2026, 3, 12), place="Fleurance")
+        for n in range(count):
+            intake.receive_device(
+                actor,
+                category=Category.LAPTOP,
+                serial_number=f"PF{n:06d}",
+                weight_kg=1.9,
+                collection_id=collection.id,
+                **fields,
+            )
+        db.session.commit()
+        return collection.id
+
+
+def _receipt_pages(in_app, collection_id) -> list[str]:
+    with in_app() as session:
+        collection = session.get(Collection, collection_id)
+        devices = session.scalars(
+            select(Device).where(Device.collection_id == collection_id).order_by(Device.id)
+        ).all()
+        return pdf_text(donation_receipt(collection, devices)).split("\f")[:-1]
+
+
+def test_a_receipt_of_23_devices_is_one_page_signatures_included(in_app, technician):
+    collection_id = _received(in_app, technician, 23, brand="Dell", model="Latitude 5490")
+    pages = _receipt_pages(in_app, collection_id)
+    assert len(pages) == 1
+    assert "23 appareils, environ 43,7 kg" in pages[0]  # a decimal comma, a plural
+    assert "Pour le donateur" in pages[0] and "atteste avoir reçu le matériel" in pages[0]
+
+
+def test_the_signatures_never_leave_the_text_they_sign(in_app, technician):
+    collection_id = _received(in_app, technician, 45, brand="Dell", model="Latitude 5490")
+    pages = _receipt_pages(in_app, collection_id)
+    assert len(pages) == 2
+    last = pages[-1]
+    assert "Pour le donateur" in last and "Pour le programme (réception)" in last
+    assert "atteste avoir reçu le matériel ci-dessus" in last
+    assert "Ce document n'est pas un reçu fiscal." in last
+
+
+def test_a_device_without_brand_or_model_is_named_once(in_app, technician):
+    collection_id = _received(in_app, technician, 1)
+    (page,) = _receipt_pages(in_app, collection_id)
+    row = next(line for line in page.splitlines() if "PF000000" in line)
+    assert row.count("Ordinateur portable") == 1 and "—" in row
+    assert "1 appareil, environ 1,9 kg" in page  # the singular for one
+
+
+def test_the_french_documents_hold_their_punctuation_and_weigh_with_a_comma(
+    in_app, make_device, technician, create_organisation
+):
+    recycler = create_organisation("Envie Gers", OrganisationKind.RECYCLER)
+    made = [make_device(State.PARTS, category=Category.SCREEN, weight_kg=4.25) for _ in range(2)]
+    with in_app() as session:
+        devices = [session.get(Device, m.id) for m in made]
+        batch = recycling.create_batch(
+            session.get(User, technician.id),
+            session.get(Organisation, recycler.id),
+            date.today(),
+            devices,
+        )
+        text = pdf_text(handover_slip(batch, devices))
+    assert "8,5 kg" in text and "4,2" in text and "4.2" not in text and "8.5" not in text
+    assert "Tous les supports de stockage" in text.split("\f")[-2]  # with the signatures
+    # French spacing, held by the no-break space that reportlab never breaks a line at.
+    assert pdf_layout.text("Référence : « BSD-11 »") == "Référence\xa0: «\xa0BSD-11\xa0»"

@@ -19,7 +19,7 @@ def incidents(in_app):
 def test_the_public_reports_a_broken_pc_from_its_label(client, in_app, park):
     tag = park.tags[0]
     page = client.get(f"/t/{tag}").get_data(as_text=True)
-    assert "Ce poste ne marche pas ?" in page and 'name="category"' in page
+    assert "Ce poste ne marche pas\u202f?" in page and 'name="category"' in page
     done = client.post(
         f"/t/{tag}/signaler",
         data={"category": "network", "description": "Pas d'internet", "contact": "06 11 22 33 44"},

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refurb.db_types import UTCDateTime, str_enum, utcnow
 from refurb.extensions import db
+from refurb.i18n import decimal
 from refurb.inventory.enums import MEDIAN_WEIGHT_KG, Category, Grade, MediumKind, State
 
 
@@ -106,8 +107,27 @@ class Device(db.Model):
         return [m for m in self.media if not m.is_removed]
 
     @property
+    def without_storage(self) -> bool:
+        """Nothing to erase: no medium recorded, and a device that holds no data (a screen, a
+        printer) or one the workshop marked as having no storage."""
+        return not self.active_media and (self.storage_absent or not self.category.holds_data)
+
+    @property
+    def brand_and_model(self) -> str:
+        """Brand then model ("Dell Latitude 5490"); empty when neither was recorded."""
+        return " ".join(part for part in (self.brand, self.model) if part)
+
+    @property
     def title(self) -> str:
-        return " ".join(part for part in (self.brand, self.model) if part) or self.category.label
+        """What the device is called: its brand and model, or else its category."""
+        return self.brand_and_model or self.category.label
+
+    @property
+    def full_title(self) -> str:
+        """Category and name, the category said once: "Ordinateur portable — Dell Latitude 5490",
+        "Ordinateur portable" when neither brand nor model was recorded."""
+        named = self.brand_and_model
+        return f"{self.category.label} — {named}" if named else self.category.label
 
     def __repr__(self) -> str:
         return f"<Device {self.tag} {self.state}>"
@@ -144,7 +164,7 @@ class StorageMedium(db.Model):
 
     @property
     def label(self) -> str:
-        size = f"{self.size_gb:g} Go" if self.size_gb else ""
+        size = f"{decimal(self.size_gb)} Go" if self.size_gb else ""
         parts = [self.kind.label, self.model, size, f"n° {self.serial}" if self.serial else ""]
         return " · ".join(p for p in parts if p)
 

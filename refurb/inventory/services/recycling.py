@@ -8,6 +8,7 @@ from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.i18n import gettext as _
+from refurb.i18n import ngettext
 from refurb.inventory.lifecycle import Action, Context, Via, perform, refusal
 from refurb.inventory.models import Device, RecyclingBatch
 from refurb.numbering import next_reference
@@ -44,9 +45,10 @@ def create_batch(
     if refused:
         raise InvalidInput(
             "devices_refused",
-            _(
-                "%(n)d appareil(s) ne peuvent pas être recyclés : rien n'a été enregistré.",
-                n=len(refused),
+            ngettext(
+                "%(num)d appareil ne peut pas être recyclé : rien n'a été enregistré.",
+                "%(num)d appareils ne peuvent pas être recyclés : rien n'a été enregistré.",
+                len(refused),
             ),
             details={"tags": refused},
         )

@@ -1,0 +1,118 @@
+"""French typography, French plurals and decimal numbers, applied in refurb.i18n."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from flask import render_template_string, session
+
+from refurb.i18n import decimal, gettext, ngettext
+
+ROOT = Path(__file__).parent.parent
+NNBSP = "\u202f"
+
+
+@contextmanager
+def speaking(app, language):
+    with app.test_request_context("/"):
+        session["lang"] = language
+        yield
+
+
+def test_french_holds_the_punctuation_to_its_word(app):
+    with speaking(app, "fr"):
+        assert gettext("Horaires : %(h)s", h="9 h : 12 h") == f"Horaires{NNBSP}: 9 h : 12 h"
+        assert gettext("Le formulaire contient des erreurs : corrigez les champs signalés.") == (
+            f"Le formulaire contient des erreurs{NNBSP}: corrigez les champs signalés."
+        )
+        assert gettext("Modifier « %(name)s »", name="Atelier") == (
+            f"Modifier «{NNBSP}Atelier{NNBSP}»"
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://exemple.fr/a?b=1",
+        "à 12:30",
+        "%(a)s:%(b)s",
+        '<a href="/x?y=1">lien</a>',
+        "Pas d'espace: ni avant;ni après!",
+        "",
+    ],
+)
+def test_french_spacing_leaves_what_has_no_space_before_the_mark(app, text):
+    with speaking(app, "fr"):
+        assert gettext(text) == text
+
+
+def test_english_keeps_its_own_spaces(app):
+    with speaking(app, "en"):
+        assert NNBSP not in gettext("Horaires : %(h)s", h="9 h")
+
+
+def test_jinja_templates_get_the_same_french_spacing(app):
+    source = (
+        '{{ _("Vérification : %(n)s lignes", n="a : b") }} '
+        '{{ ngettext("%(num)d appareil ?", "%(num)d appareils ?", 3) }}'
+    )
+    with speaking(app, "fr"):
+        shown = render_template_string(source)
+    # The message's own spaces change, not those of the values put into it.
+    assert shown == f"Vérification{NNBSP}: a : b lignes 3 appareils{NNBSP}?"
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"), [(0, "0 appareil"), (1, "1 appareil"), (23, "23 appareils")]
+)
+def test_french_plural_is_singular_for_zero_and_one(app, count, expected):
+    with speaking(app, "fr"):
+        assert ngettext("%(num)d appareil", "%(num)d appareils", count) == expected
+        page = render_template_string(
+            '{{ ngettext("%(num)d appareil", "%(num)d appareils", n) }}', n=count
+        )
+        assert page == expected
+
+
+def test_english_plural_keeps_its_rule(app):
+    with speaking(app, "en"):
+        assert ngettext("%(num)d essai", "%(num)d essais", 0) == "0 essais"  # no catalogue entry
+        assert ngettext("%(num)d essai", "%(num)d essais", 1) == "1 essai"
+
+
+def test_decimals_have_a_comma_in_french_and_a_point_in_english(app):
+    with speaking(app, "fr"):
+        assert (decimal(1.9), decimal(250.059), decimal(17, fixed=True)) == ("1,9", "250,1", "17,0")
+        assert decimal(1234.5) == f"1{NNBSP}234,5"
+        assert render_template_string("{{ 1.95|decimal(2) }} kg") == "1,95 kg"
+    with speaking(app, "en"):
+        assert (decimal(1.9), decimal(17, fixed=True)) == ("1.9", "17.0")
+    assert decimal(78.0, fixed=True, locale="fr") == "78,0"  # a French document, whoever prints
+
+
+# Words that take a capital as a heading or a label and none inside a sentence.
+LABEL_AND_WORD = {
+    "en retard",
+    "foyer",
+    "modèle",
+    "non",
+    "oui",
+    "n° de série",
+    "système",
+    "type",
+    "à effacer",
+}
+
+
+def test_a_message_is_written_with_one_capitalisation():
+    methods = [("refurb/**.py", "python"), ("refurb/templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    by_case: dict[str, set] = {}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), methods, keywords=keywords, options_map={"refurb/templates/**.html": {}}
+    ):
+        for text in message if isinstance(message, tuple) else (message,):
+            by_case.setdefault(text.lower(), set()).add(text)
+    twice = {k: v for k, v in by_case.items() if len(v) > 1 and k not in LABEL_AND_WORD}
+    assert twice == {}
