@@ -134,3 +134,19 @@ def test_interface_switches_to_english_and_back(client):
 
 def test_health_check(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_every_scrolling_table_can_be_scrolled_from_the_keyboard(app):
+    """A `.table-wrap` scrolls sideways on a phone: it must take the focus and be a named
+    region (use the `scrolling_table` macro of _forms.html)."""
+    import pathlib
+    import re
+
+    folder = pathlib.Path(app.root_path) / "templates"
+    wrappers = 0
+    for template in folder.rglob("*.html"):
+        for tag in re.findall(r'<div class="table-wrap"[^>]*>', template.read_text()):
+            wrappers += 1
+            for attribute in ('tabindex="0"', 'role="region"', "aria-label="):
+                assert attribute in tag, f"{template.relative_to(folder)}: {tag}"
+    assert wrappers >= 5  # the macro, and the wrappers written by hand
