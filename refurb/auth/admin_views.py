@@ -1,6 +1,17 @@
 """The coordinator's pages: organisations, users, roles; an organisation's own page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -15,6 +26,7 @@ from refurb.auth.forms import (
 )
 from refurb.auth.models import Membership, Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
+from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.lookups import get_or_not_found
@@ -164,6 +176,14 @@ def users():
     )
 
 
+def _link_page(user: User, raw: str):
+    link, mailed = _deliver_link(user, raw)
+    expires = utcnow() + timedelta(hours=int(current_app.config["PASSWORD_LINK_HOURS"]))
+    return render_template(
+        "admin/password_link.html", user=user, link=link, mailed=mailed, expires=expires
+    )
+
+
 def _deliver_link(user: User, raw: str) -> tuple[str, bool]:
     """Return the link and whether it was e-mailed (when SMTP is configured)."""
     link = public_url_for("auth.set_password", token=raw)
@@ -189,14 +209,14 @@ def new_user():
     form.organisation.choices = organisation_choices()
     if form.validate_on_submit():
         organisation = get_or_not_found(Organisation, form.organisation.data)
-        with refusal_shown(form) as outcome:
+        with refusal_shown(form, "organisation") as outcome:
+            services.check_role_fits(organisation, Role(form.role.data))
             user = services.create_user(
                 form.email.data, form.name.data, organisation, Role(form.role.data), current_user
             )
             raw = services.issue_password_link(user, current_user)
         if outcome.ok:
-            link, mailed = _deliver_link(user, raw)
-            return render_template("admin/password_link.html", user=user, link=link, mailed=mailed)
+            return _link_page(user, raw)
     return render_template("admin/user_new.html", form=form), form_status(form)
 
 
@@ -305,5 +325,4 @@ def password_link(user_id):
         flash(_("Réactivez d'abord ce compte."), "error")
         return redirect(url_for("admin.user", user_id=person.id))
     raw = services.issue_password_link(person, current_user)
-    link, mailed = _deliver_link(person, raw)
-    return render_template("admin/password_link.html", user=person, link=link, mailed=mailed)
+    return _link_page(person, raw)

@@ -9,6 +9,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields import TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from refurb.auth.passwords import MIN_LENGTH
@@ -87,8 +88,16 @@ class OrganisationForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=kind_choices, validators=[DataRequired()])
     commune = CommuneField(_l("Commune"), validators=[DataRequired()])
     address = StringField(_l("Adresse"), validators=[Optional(), Length(max=255)])
-    email = EmailField(_l("E-mail de contact"), validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=32)])
+    email = EmailField(
+        _l("E-mail de contact"),
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    phone = TelField(
+        _l("Téléphone"),
+        validators=[Optional(), Length(max=32)],
+        render_kw={"autocomplete": "tel"},
+    )
     version = HiddenField()
     submit = SubmitField(_l("Enregistrer"))
 

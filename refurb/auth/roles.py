@@ -51,3 +51,17 @@ KIND_LABELS = {
     OrganisationKind.DONOR: _l("Donateur"),
     OrganisationKind.RECYCLER: _l("Recycleur / éco-organisme"),
 }
+
+
+# The kinds of organisation where each role makes sense: a role given elsewhere is refused
+# (a lender's role in a recycler's team would let it see households).
+ROLE_KINDS = {
+    Role.ADMIN: frozenset({OrganisationKind.COORDINATOR}),
+    Role.TECHNICIAN: frozenset({OrganisationKind.WORKSHOP}),
+    Role.LENDER: frozenset({OrganisationKind.LENDER}),
+    Role.MAINTAINER: frozenset({OrganisationKind.WORKSHOP, OrganisationKind.COORDINATOR}),
+    Role.SITE_STAFF: frozenset({OrganisationKind.SITE_HOST}),
+    Role.VIEWER: frozenset(
+        {OrganisationKind.FUNDER, OrganisationKind.COORDINATOR, OrganisationKind.SITE_HOST}
+    ),
+}

@@ -22,7 +22,8 @@ from refurb.auth.models import (
     user_by_email,
 )
 from refurb.auth.passwords import check_password_rule, hash_password, verify_password
-from refurb.auth.roles import OrganisationKind, Role
+from refurb.auth.roles import ROLE_KINDS, OrganisationKind, Role
+from refurb.bounds import check_fields
 from refurb.db_types import utcnow
 from refurb.errors import DomainError, InvalidInput, check_version
 from refurb.extensions import db
@@ -223,7 +224,24 @@ def update_user(user: User, actor: User, version: int, name: str, email: str) ->
     record("user", user.id, "user.updated", actor=actor)
 
 
+def check_role_fits(organisation: Organisation, role: Role) -> None:
+    """Refuse a role in an organisation of a kind where it makes no sense (roles.ROLE_KINDS)."""
+    if organisation.kind not in ROLE_KINDS[role]:
+        raise DomainError(
+            "role_not_for_organisation",
+            _(
+                "Le rôle « %(role)s » ne se donne pas dans une organisation de type "
+                "« %(kind)s » : choisissez une organisation où il a du sens (%(kinds)s).",
+                role=role.label,
+                kind=organisation.kind.label,
+                kinds=", ".join(sorted(k.label for k in ROLE_KINDS[role])),
+            ),
+            details={"organisation_id": "kind"},
+        )
+
+
 def grant_role(user: User, organisation: Organisation, role: Role, actor: User) -> Membership:
+    check_role_fits(organisation, role)
     if any(m.organisation_id == organisation.id and m.role == role for m in user.memberships):
         raise DomainError(
             "role_already_held", _("Cette personne a déjà ce rôle dans cette organisation.")
@@ -311,6 +329,7 @@ def create_organisation(
 ) -> Organisation:
     _check_name_free(name)
     _check_commune(commune_code)
+    check_fields(Organisation, {"name": name, **contact})
     organisation = Organisation(name=name.strip(), kind=kind, commune_code=commune_code, **contact)
     db.session.add(organisation)
     db.session.flush()
@@ -334,6 +353,7 @@ def update_organisation(
         fields["name"] = fields["name"].strip()
     if "commune_code" in fields:
         _check_commune(fields["commune_code"])
+    check_fields(Organisation, fields)
     changed = sorted(k for k, v in fields.items() if getattr(organisation, k) != v)
     for key, value in fields.items():
         setattr(organisation, key, value)

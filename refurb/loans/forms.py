@@ -8,20 +8,28 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.fields import EmailField, TelField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Category
-from refurb.loans.enums import Criterion
+from refurb.loans.enums import PRIORITY_LABELS, Criterion
 from refurb.territory.fields import CommuneField
 
 PERSONAL = _l(
     "Données personnelles : facultatives, visibles seulement par votre association, "
     "effacées 24 mois après le dernier prêt."
+)
+# Every free-text field about a household or its loan (DESIGN §6).
+SENSITIVE = _l(
+    "N'écrivez ici ni donnée de santé, ni situation familiale ou financière, ni opinion : "
+    "seulement ce qui est utile au prêt."
 )
 
 
@@ -29,7 +37,11 @@ class HouseholdForm(FlaskForm):
     organisation_id = SelectField(_l("Association"), coerce=int, validators=[DataRequired()])
     commune = CommuneField(_l("Commune"), validators=[DataRequired()])
     size = IntegerField(
-        _l("Nombre de personnes au foyer"), validators=[DataRequired(), NumberRange(1, 20)]
+        _l("Nombre de personnes au foyer"),
+        validators=[
+            InputRequired(_l("Indiquez le nombre de personnes du foyer.")),
+            NumberRange(1, 20, _l("Un foyer compte de 1 à 20 personnes.")),
+        ],
     )
     criterion = SelectField(
         _l("Critère d'éligibilité vérifié"),
@@ -41,20 +53,32 @@ class HouseholdForm(FlaskForm):
         ),
     )
     criterion_note = StringField(
-        _l("Précision (si « autre »)"), validators=[Optional(), Length(max=200)]
+        _l("Précision (si « autre »)"),
+        validators=[Optional(), Length(max=200)],
+        description=SENSITIVE,
     )
     verified_on = DateField(_l("Vérifié le"), validators=[DataRequired()])
     referring_organisation = StringField(
         _l("Orienté par"),
         validators=[Optional(), Length(max=160)],
-        description=_l("Par exemple : CCAS d'Auch, Maison des solidarités."),
+        description=_l(
+            "Par exemple : CCAS d'Auch, Maison des solidarités. Le nom d'une structure, pas "
+            "celui d'une personne."
+        ),
     )
     contact_name = StringField(
         _l("Nom du contact"), validators=[Optional(), Length(max=120)], description=PERSONAL
     )
-    contact_phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=32)])
-    contact_email = StringField(
-        _l("E-mail (pour les rappels)"), validators=[Optional(), Email(), Length(max=254)]
+    contact_phone = TelField(
+        _l("Téléphone"),
+        validators=[Optional(), Length(max=32)],
+        description=_l("Par exemple 06 12 34 56 78 ou +33 6 12 34 56 78."),
+        render_kw={"autocomplete": "tel"},
+    )
+    contact_email = EmailField(
+        _l("E-mail (pour les rappels)"),
+        validators=[Optional(), Email(_l("Adresse e-mail invalide.")), Length(max=254)],
+        render_kw={"autocomplete": "email"},
     )
     consent_on = DateField(
         _l("Consentement recueilli le"),
@@ -72,13 +96,13 @@ class RequestForm(FlaskForm):
     priority = SelectField(
         _l("Priorité"),
         coerce=int,
-        choices=[(1, _l("1 — urgente")), (2, _l("2 — normale")), (3, _l("3 — faible"))],
+        choices=list(PRIORITY_LABELS.items()),
         default=2,
     )
     note = StringField(
         _l("Note"),
         validators=[Optional(), Length(max=500)],
-        description=_l("Pas de données sensibles ici."),
+        description=SENSITIVE,
     )
     submit = SubmitField(_l("Ajouter à la liste d'attente"))
 
@@ -86,13 +110,16 @@ class RequestForm(FlaskForm):
 class ReserveForm(FlaskForm):
     tag = StringField(
         _l("Étiquette de l'appareil"),
-        validators=[DataRequired()],
-        description=_l("Scannez ou tapez l'étiquette d'un appareil prêt au réemploi."),
+        validators=[
+            DataRequired(_l("Choisissez un appareil dans la liste ou scannez son étiquette."))
+        ],
+        description=_l("Choisissez un appareil ci-dessous, ou scannez ou tapez son étiquette."),
         render_kw={"autocapitalize": "characters", "autocomplete": "off"},
     )
     override_reason = StringField(
         _l("Raison d'un deuxième prêt de la même catégorie"),
         validators=[Optional(), Length(max=300)],
+        description=SENSITIVE,
     )
     submit = SubmitField(_l("Réserver pour ce foyer"))
 
@@ -104,30 +131,45 @@ class CheckoutForm(FlaskForm):
         description=_l("Séparés par des virgules : chargeur, housse, souris…"),
     )
     deposit_euros = IntegerField(
-        _l("Caution (€)"), validators=[Optional(), NumberRange(0, 1000)], default=0
+        _l("Caution (€)"),
+        validators=[Optional(), NumberRange(0, 1000, _l("Une caution va de 0 à 1 000 €."))],
+        default=0,
     )
     start_on = DateField(_l("Date de remise"), validators=[Optional()])
-    agreement_accepted = BooleanField(_l("Le foyer a lu et accepté la convention de prêt"))
+    agreement_accepted = BooleanField(_l("Le foyer a lu les conditions du prêt et les accepte"))
     version = HiddenField()
     submit = SubmitField(_l("Remettre l'appareil"))
 
 
 class ReturnForm(FlaskForm):
     return_condition = TextAreaField(
-        _l("État de l'appareil au retour"), validators=[DataRequired(), Length(max=1000)]
+        _l("État de l'appareil au retour"),
+        validators=[
+            DataRequired(_l("Décrivez l'état de l'appareil au retour.")),
+            Length(max=1000),
+        ],
+        description=SENSITIVE,
     )
-    missing = StringField(
-        _l("Accessoires manquants"),
+    missing = SelectMultipleField(
+        _l("Accessoires remis qui manquent"),
+        choices=[],  # the loan's accessories, set by the view
+        validate_choice=False,  # an accessory is kept as it was handed over, whatever is posted
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    missing_other = StringField(
+        _l("Autres manquants"),
         validators=[Optional(), Length(max=255)],
-        description=_l("Séparés par des virgules, parmi ceux remis."),
+        description=_l("Séparés par des virgules : ce qui manque et n'est pas dans la liste."),
     )
     version = HiddenField()
     submit = SubmitField(_l("Enregistrer le retour"))
 
 
 class LoanActionForm(FlaskForm):
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)], description=SENSITIVE)
     version = HiddenField()
+    confirmed = HiddenField()  # "1" once the confirmation page of an irreversible step is passed
     submit = SubmitField(_l("Confirmer"))
 
 

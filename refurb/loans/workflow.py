@@ -38,23 +38,57 @@ class LoanTransition:
     sources: frozenset[LoanStatus]
     target: LoanStatus
     label: object
-    irreversible: bool = False  # asks for confirmation on the page
+    done: object  # what happened, for the history and the page's message
+    # What cannot be undone: an action with one asks for confirmation on its own page first.
+    irreversible: object = None
 
 
 TRANSITIONS: dict[LoanAction, LoanTransition] = {
-    LoanAction.CHECKOUT: LoanTransition(frozenset({L.RESERVED}), L.ACTIVE, _l("Remettre au foyer")),
-    LoanAction.RENEW: LoanTransition(frozenset({L.ACTIVE}), L.ACTIVE, _l("Renouveler")),
+    LoanAction.CHECKOUT: LoanTransition(
+        frozenset({L.RESERVED}),
+        L.ACTIVE,
+        _l("Remettre au foyer"),
+        _l("Appareil remis : le prêt est en cours. Imprimez la convention pour la signature."),
+    ),
+    LoanAction.RENEW: LoanTransition(
+        frozenset({L.ACTIVE}), L.ACTIVE, _l("Renouveler"), _l("Prêt renouvelé.")
+    ),
     LoanAction.RETURN: LoanTransition(
-        frozenset({L.ACTIVE}), L.RETURNED, _l("Enregistrer le retour")
+        frozenset({L.ACTIVE}),
+        L.RETURNED,
+        _l("Enregistrer le retour"),
+        _l("Retour enregistré : l'appareil part au diagnostic et sera effacé."),
     ),
     LoanAction.CONVERT_TO_GIFT: LoanTransition(
-        frozenset({L.ACTIVE}), L.CONVERTED_TO_GIFT, _l("Transformer en don"), irreversible=True
+        frozenset({L.ACTIVE}),
+        L.CONVERTED_TO_GIFT,
+        _l("Transformer en don"),
+        _l("Le prêt est transformé en don : imprimez l'attestation de don pour le foyer."),
+        irreversible=_l(
+            "L'appareil devient la propriété du foyer : il ne reviendra pas à l'association et "
+            "sort du stock du programme. Ce don ne pourra pas être annulé."
+        ),
     ),
     LoanAction.DECLARE_LOST: LoanTransition(
-        frozenset({L.ACTIVE}), L.LOST, _l("Déclarer perdu"), irreversible=True
+        frozenset({L.ACTIVE}),
+        L.LOST,
+        _l("Déclarer perdu"),
+        _l("Appareil déclaré perdu."),
+        irreversible=_l(
+            "Le prêt est clos et l'appareil est déclaré perdu : il sort du stock du programme. "
+            "Cette déclaration ne pourra pas être annulée."
+        ),
     ),
     LoanAction.CANCEL: LoanTransition(
-        frozenset({L.RESERVED}), L.CANCELLED, _l("Annuler la réservation"), irreversible=True
+        frozenset({L.RESERVED}),
+        L.CANCELLED,
+        _l("Annuler la réservation"),
+        _l("Réservation annulée : l'appareil est de nouveau disponible."),
+        irreversible=_l(
+            "La réservation est annulée : l'appareil redevient disponible pour tous les foyers "
+            "et la demande revient sur la liste d'attente. Pour ce foyer, il faudra réserver de "
+            "nouveau."
+        ),
     ),
 }
 

@@ -255,3 +255,27 @@ def test_editing_a_user_on_a_stale_version_is_refused(client, coordinator, creat
     assert stale.status_code == 409
     with in_app():
         assert db.session.get(User, person.id).name == "Nadia Ferreira-Costa"
+
+
+def test_a_role_is_given_only_where_it_makes_sense(
+    client, coordinator, create_user, create_organisation, in_app
+):
+    recycler = create_organisation("Ecologic", OrganisationKind.RECYCLER)
+    refused = new_user(client, recycler.id)  # a lender's role in a recycler's team
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "ne se donne pas dans une organisation" in text
+    person = create_user(Role.TECHNICIAN)
+    given = client.post(
+        f"/utilisateurs/{person.id}/roles", data={"m-organisation": recycler.id, "m-role": "lender"}
+    )
+    assert "ne se donne pas dans une organisation" in given.get_data(as_text=True)
+    with in_app():
+        assert db.session.get(User, person.id).roles == {Role.TECHNICIAN}
+
+
+def test_the_one_time_link_shows_when_it_expires_and_can_be_copied(
+    client, coordinator, create_organisation
+):
+    page = new_user(client, create_organisation("Gers Solidaire").id).get_data(as_text=True)
+    assert "Valable jusqu&#39;au" in page or "Valable jusqu'au" in page
+    assert 'data-copy="lien"' in page and 'id="lien"' in page and "readonly" in page

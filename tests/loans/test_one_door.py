@@ -112,7 +112,8 @@ def test_the_signed_agreement_is_recognised_by_content_and_kept_from_the_coordin
         data={"s-document": (io.BytesIO(b"not a scan at all"), "convention.pdf")},
         content_type="multipart/form-data",
     )
-    assert renamed.status_code == 302
+    assert renamed.status_code == 400  # the loan page again, the refusal by the file field
+    assert 'id="s-document-erreur"' in renamed.get_data(as_text=True)
     assert not os.path.isdir(folder) or os.listdir(folder) == []  # nothing left behind
     with in_app() as session:
         assert session.get(Loan, loan_id).signed_agreement_path == ""
@@ -155,7 +156,8 @@ def test_the_loan_page_offers_only_what_the_workflow_allows(
     page = client.get(f"/prets/{loan_id}").get_data(as_text=True)
     assert "Transformer en don" in page and "Renouveler" not in page
     refused = client.post(f"/prets/{loan_id}/actions/renew", data={"a-version": "4"})
-    assert refused.status_code == 302
+    assert refused.status_code == 409
+    assert "Plafond de renouvellements atteint (1)" in refused.get_data(as_text=True)
     with in_app() as session:
         assert session.get(Loan, loan_id).renewals == 1
 
@@ -178,7 +180,9 @@ def test_reading_the_settings_and_the_agreement_writes_nothing(
 
     before = rows()
     assert client.get("/prets/reglages").status_code == 200
-    assert client.get(f"/prets/{loan_id}/convention.pdf").status_code == 200
+    # Before the handover there is nothing to sign yet: the agreement is filled at handover.
+    early = client.get(f"/prets/{loan_id}/convention.pdf")
+    assert early.status_code == 404 and "se remplit à la remise" in early.get_data(as_text=True)
     assert rows() == before == [0, 0]
 
 

@@ -18,6 +18,7 @@ from refurb.loans.documents import agreement, return_receipt
 from refurb.loans.models import Household, Reminder
 from refurb.loans.reminders import send_reminders
 from refurb.loans.services import lending
+from refurb.loans.services.settings import settings_for
 from tests.conftest import require_tool
 
 
@@ -126,7 +127,9 @@ def test_the_purge_anonymises_after_24_months_only(session_as, lender, make_hous
 
 def test_the_purge_command(app, make_household):
     result = app.test_cli_runner().invoke(args=["purge-personal-data"])
-    assert result.exit_code == 0 and "0 foyer(s) anonymisé(s)" in result.output
+    assert (
+        result.exit_code == 0 and "0 foyer anonymisé, 0 échec de connexion oublié." in result.output
+    )
 
 
 def test_export_and_erasure_on_request(session_as, lender, make_household, make_device):
@@ -136,8 +139,8 @@ def test_export_and_erasure_on_request(session_as, lender, make_household, make_
         household = session.get(Household, household_id)
         loan = active_loan(session, actor, household_id, device_id, date.today())
         exported = privacy.export(household, actor)
-        assert exported["contact"]["contact_email"] == "durand@exemple.fr"
-        assert exported["loans"][0]["reference"] == loan.reference
+        assert exported["Coordonnées"]["E-mail"] == "durand@exemple.fr"
+        assert exported["Prêts"][0]["Référence"] == loan.reference
         with pytest.raises(DomainError) as refused:
             privacy.erase_on_request(household, actor)
         assert refused.value.code == "open_loans"
@@ -155,7 +158,12 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
         loan.deposit_euros = 30
         text = subprocess.run(
             [pdftotext, "-layout", "-", "-"],
-            input=agreement(loan, loan.terms, privacy.identity_for(actor, loan.household)),
+            input=agreement(
+                loan,
+                loan.terms,
+                privacy.identity_for(actor, loan.household),
+                settings_for(loan.lender_organisation_id),
+            ),
             capture_output=True,
             check=True,
         ).stdout.decode()
@@ -174,6 +182,9 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
             "30 €",
             "version 1",
             "reste la propriété de l'association",
+            "180 jours, renouvelable 2 fois, de 90 jours",
+            "Fait à ",
+            "le 02/11/2026",
         ):
             assert expected in text, expected
         lending.take_back(actor, loan, loan.version, "Écran rayé", ["chargeur"])
@@ -181,3 +192,4 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
             [pdftotext, "-", "-"], input=return_receipt(loan), capture_output=True, check=True
         ).stdout.decode()
         assert "Reçu de retour" in receipt and "Écran rayé" in receipt and "chargeur" in receipt
+        assert "Caution versée à la remise" in receipt and "30 €" in receipt

@@ -4,11 +4,11 @@ inventory lifecycle (`Via.LOAN`)."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from refurb import uploads
 from refurb.bounds import check_fields
-from refurb.db_types import today
+from refurb.db_types import today, utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -17,7 +17,7 @@ from refurb.inventory.lifecycle import Action, Context, Via, perform
 from refurb.inventory.models import Device
 from refurb.loans import workflow
 from refurb.loans.enums import LoanStatus, RequestStatus
-from refurb.loans.models import Household, Loan, LoanRequest
+from refurb.loans.models import Household, Loan, LoanRequest, Reminder
 from refurb.loans.scoping import require_lender
 from refurb.loans.services.settings import settings_for, terms_for_signing
 from refurb.loans.workflow import LoanAction, LoanRefused
@@ -82,7 +82,7 @@ def reserve(
     return loan
 
 
-def _record(loan: Loan, action: str, actor, **details) -> None:
+def _record(loan: Loan, action: str, actor, note: str = "", **details) -> None:
     record(
         "loan",
         loan.id,
@@ -90,9 +90,20 @@ def _record(loan: Loan, action: str, actor, **details) -> None:
         actor=actor,
         organisation_id=loan.lender_organisation_id,
         to_state=loan.status.value,
+        note=note.strip() or None,
         details={"device": loan.device.tag, **details},
     )
     db.session.flush()  # the answer shows the loan's new version
+
+
+def _close(loan: Loan) -> None:
+    """A loan that ended leaves the reminders: nobody is called about it any more."""
+    loan.ended_on = today()
+    db.session.execute(
+        update(Reminder)
+        .where(Reminder.loan_id == loan.id, Reminder.done_at.is_(None))
+        .values(done_at=utcnow())
+    )
 
 
 def _begin(actor, loan: Loan, version, action: LoanAction) -> None:
@@ -145,7 +156,8 @@ def renew(actor, loan: Loan, version) -> None:
 
 
 def take_back(actor, loan: Loan, version, condition: str, missing_accessories: list[str]) -> None:
-    """The device comes back: inspected, then to diagnosis (it must be erased again)."""
+    """The device comes back: inspected, then to diagnosis (it must be erased again). What is
+    said to be missing is kept as said, handed-over accessories and anything else alike."""
     _begin(actor, loan, version, LoanAction.RETURN)
     if not condition.strip():
         raise InvalidInput(
@@ -158,14 +170,17 @@ def take_back(actor, loan: Loan, version, condition: str, missing_accessories: l
         Action.RETURN,
         Context(actor=actor, via=Via.LOAN, note=condition, details={"loan": loan.reference}),
     )
+    missing = list(dict.fromkeys(a.strip() for a in missing_accessories if a.strip()))
+    check_fields(Loan, {"return_condition": condition})
+    check_fields(Device, {"accessories": ", ".join(missing)})
     workflow.move(loan, LoanAction.RETURN)
-    loan.ended_on = today()
+    _close(loan)
     loan.return_condition = condition.strip()
-    loan.missing_accessories = [a for a in missing_accessories if a in loan.accessories]
+    loan.missing_accessories = missing
     _record(loan, "loan.returned", actor, missing=loan.missing_accessories)
 
 
-def convert_to_gift(actor, loan: Loan, version) -> None:
+def convert_to_gift(actor, loan: Loan, version, note: str = "") -> None:
     _begin(actor, loan, version, LoanAction.CONVERT_TO_GIFT)
     perform(
         loan.device,
@@ -173,8 +188,8 @@ def convert_to_gift(actor, loan: Loan, version) -> None:
         Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.CONVERT_TO_GIFT)
-    loan.ended_on = today()
-    _record(loan, "loan.converted_to_gift", actor)
+    _close(loan)
+    _record(loan, "loan.converted_to_gift", actor, note)
 
 
 def declare_lost(actor, loan: Loan, version, note: str) -> None:
@@ -185,11 +200,11 @@ def declare_lost(actor, loan: Loan, version, note: str) -> None:
         Context(actor=actor, via=Via.LOAN, note=note, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.DECLARE_LOST)
-    loan.ended_on = today()
-    _record(loan, "loan.lost", actor)
+    _close(loan)
+    _record(loan, "loan.lost", actor, note)
 
 
-def cancel(actor, loan: Loan, version) -> None:
+def cancel(actor, loan: Loan, version, note: str = "") -> None:
     _begin(actor, loan, version, LoanAction.CANCEL)
     perform(
         loan.device,
@@ -197,11 +212,17 @@ def cancel(actor, loan: Loan, version) -> None:
         Context(actor=actor, via=Via.LOAN, details={"loan": loan.reference}),
     )
     workflow.move(loan, LoanAction.CANCEL)
-    loan.ended_on = today()
+    _close(loan)
     request = db.session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
     if request is not None:  # the household goes back to the waiting list
         request.status, request.loan_id = RequestStatus.WAITING, None
-    _record(loan, "loan.cancelled", actor, request_id=request.id if request is not None else None)
+    _record(
+        loan,
+        "loan.cancelled",
+        actor,
+        note,
+        request_id=request.id if request is not None else None,
+    )
 
 
 def attach_signed_agreement(actor, loan: Loan, document: bytes) -> None:

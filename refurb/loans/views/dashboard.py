@@ -12,6 +12,7 @@ from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
+from refurb.loans import privacy
 from refurb.loans.enums import LoanStatus, RequestStatus
 from refurb.loans.forms import LoanActionForm, SettingsForm
 from refurb.loans.models import Household, Loan, LoanRequest, Reminder
@@ -72,16 +73,22 @@ def dashboard():
         scoped(
             select(Reminder)
             .join(Loan, Loan.id == Reminder.loan_id)
-            .where(Reminder.channel == "call", Reminder.done_at.is_(None))
+            .where(
+                Reminder.channel == "call",
+                Reminder.done_at.is_(None),
+                Loan.status == LoanStatus.ACTIVE,  # a loan returned, given or lost: no call
+            )
             .order_by(Reminder.created_at),
             Loan.lender_organisation_id,
             current_user,
         )
     ).all()
+    # Who to call and the number: to the household's own lenders only, each display logged.
+    calls = [(r, privacy.identity_for(current_user, r.loan.household)) for r in to_call]
     return render_template(
         "loans/dashboard.html",
         today=today,
-        to_call=to_call,
+        to_call=calls,
         overdue=[loan for loan in loans if loan.is_overdue(today)],
         due_soon=[
             loan

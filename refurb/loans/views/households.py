@@ -1,13 +1,15 @@
 """Households: list, record, page, edit, waiting-list requests, export and erasure."""
 
+import json
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation
+from refurb.auth.roles import Role
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category
@@ -20,12 +22,39 @@ from refurb.loans.services import households as services
 from refurb.loans.views import LENDER, bp, lender_choices
 from refurb.lookups import get_or_none
 from refurb.territory.services import all_communes
-from refurb.web import form_status, refusal_shown
+from refurb.web import confirmation_page, confirmed, form_status, refusal_shown
+
+
+def _digits(column):
+    """The column's text without the separators people type in phone numbers."""
+    for separator in (" ", ".", "-", "(", ")", "/", "+"):
+        column = func.replace(column, separator, "")
+    return column
+
+
+def _search(statement, typed: str):
+    """Households whose reference matches what was typed, or, for the household's own lenders
+    only (DESIGN §6), whose contact name or phone number does."""
+    words = typed.strip().replace("%", "").replace("_", "")
+    if not words:
+        return statement
+    matches = [Household.reference.ilike(f"%{words}%")]
+    own = current_user.organisation_ids(Role.LENDER)
+    if own:
+        identity = [Household.contact_name.ilike(f"%{words}%")]
+        digits = "".join(c for c in words if c.isdigit())
+        if len(digits) >= 4:
+            if digits.startswith("33") and len(digits) > 9:  # +33 6 … typed for 06 …
+                digits = "0" + digits[2:]
+            identity.append(_digits(Household.contact_phone).contains(digits[-9:]))
+        matches.append(and_(Household.lender_organisation_id.in_(own), or_(*identity)))
+    return statement.where(or_(*matches))
 
 
 @bp.route("/foyers")
 @allow(*LENDER)
 def households():
+    typed = request.args.get("q", "")[:120]
     open_loans = (
         select(Loan.household_id, func.count().label("n"))
         .where(Loan.status.in_([LoanStatus.RESERVED, LoanStatus.ACTIVE]))
@@ -40,16 +69,23 @@ def households():
     )
     rows = db.session.execute(
         scoped(
-            select(Household, func.coalesce(open_loans.c.n, 0), func.coalesce(waiting.c.n, 0))
-            .outerjoin(open_loans, open_loans.c.household_id == Household.id)
-            .outerjoin(waiting, waiting.c.household_id == Household.id)
-            .order_by(Household.id.desc())
-            .limit(500),
+            _search(
+                select(Household, func.coalesce(open_loans.c.n, 0), func.coalesce(waiting.c.n, 0))
+                .outerjoin(open_loans, open_loans.c.household_id == Household.id)
+                .outerjoin(waiting, waiting.c.household_id == Household.id)
+                .order_by(Household.id.desc())
+                .limit(500),
+                typed,
+            ),
             Household.lender_organisation_id,
             current_user,
         )
     ).all()
-    return render_template("loans/households.html", rows=rows)
+    # A search shows who each household is, to its own lenders, each display logged.
+    identities = (
+        {h.id: privacy.identity_for(current_user, h) for h, _o, _w in rows} if typed.strip() else {}
+    )
+    return render_template("loans/households.html", rows=rows, typed=typed, identities=identities)
 
 
 def _household_fields(form: HouseholdForm) -> dict:
@@ -168,12 +204,25 @@ def add_request(household_id):
 @bp.route("/foyers/<int:household_id>/export.json")
 @allow(*LENDER)
 def export_household(household_id):
+    """The household's data as a JSON file, French keys and values (accents as they are)."""
     household = household_for(current_user, household_id)
-    response = jsonify(privacy.export(household, current_user))
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=foyer-{household.reference}.json"
+    data = privacy.export(household, current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=foyer-{household.reference}.json"},
     )
-    return response
+
+
+@bp.route("/foyers/<int:household_id>/donnees")
+@allow(*LENDER)
+def household_data(household_id):
+    """The same data as a page the household can read, and print (or save as PDF)."""
+    household = household_for(current_user, household_id)
+    data = privacy.export(household, current_user)
+    return render_template(
+        "loans/household_data.html", household=household, data=data, today=date.today()
+    )
 
 
 @bp.route("/foyers/<int:household_id>/effacer", methods=["POST"])
@@ -182,8 +231,22 @@ def erase_household(household_id):
     household = household_for(current_user, household_id)
     if not privacy.can_see_identity(current_user, household):
         abort(403)
-    if not LoanActionForm(prefix="c").validate_on_submit():
+    form = LoanActionForm(prefix="c")
+    if not form.validate_on_submit():
         abort(400)
+    if not confirmed(form):
+        return confirmation_page(
+            _("Effacer l'identité du foyer %(ref)s", ref=household.reference),
+            _(
+                "Le nom, le téléphone, l'e-mail et les conventions signées de ce foyer sont "
+                "effacés pour de bon ; la fiche reste, anonyme, pour les statistiques. Cet "
+                "effacement ne pourra pas être annulé."
+            ),
+            form,
+            url_for(".erase_household", household_id=household.id),
+            url_for(".household", household_id=household.id),
+            _("Effacer identité et coordonnées"),
+        )
     with refusal_shown() as outcome:
         privacy.erase_on_request(household, current_user)
     if outcome.ok:
