@@ -55,8 +55,12 @@ PAST_DATES = {
     "signed_on",
     "handed_over_on",
     "attendance_assessed_on",
+    "performed_on",
 }
 EARLIEST = date(2000, 1, 1)
+# Telephone numbers: digits with the usual separators, 10 to 15 digits (French or international).
+PHONES = {"phone", "contact_phone"}
+PHONE_SEPARATORS = set(" .-()/")
 # Free text with no column length (notes, descriptions): a page of text at most.
 TEXT_MAX = 5000
 # A handover is recorded the day it happens: at most this far from today.
@@ -137,8 +141,27 @@ def _date_problem(name: str, value: date) -> str | None:
             return _("La date est dans le futur.")
         if value < EARLIEST:
             return _("La date est trop ancienne (avant le %(d)s).", d=EARLIEST.strftime("%d/%m/%Y"))
-    if name == "start_on" and abs(value - today) > HANDOVER_WINDOW:
-        return _("La remise se date du jour où elle a lieu (à un an près au plus).")
+    if name == "start_on":
+        if value > today:
+            return _(
+                "La remise ne se date pas dans le futur : elle se date du jour où elle a lieu."
+            )
+        if today - value > HANDOVER_WINDOW:
+            return _("La remise se date du jour où elle a lieu (à un an près au plus).")
+    return None
+
+
+def _phone_problem(value: str) -> str | None:
+    text = value.strip()
+    digits = [c for c in text if c.isdigit()]
+    body = text[1:] if text.startswith("+") else text
+    if not text:
+        return None
+    if any(not (c.isdigit() or c in PHONE_SEPARATORS) for c in body) or not 10 <= len(digits) <= 15:
+        return _(
+            "Numéro de téléphone invalide : 10 chiffres (06 12 34 56 78) ou le format "
+            "international (+33 6 12 34 56 78)."
+        )
     return None
 
 
@@ -154,6 +177,8 @@ def check_fields(model, fields: dict) -> None:
             if column is not None and isinstance(column.type, String):
                 length = column.type.length or TEXT_MAX
             problem = _text_problem(value, length)
+            if problem is None and name in PHONES:
+                problem = _phone_problem(value)
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int | float):

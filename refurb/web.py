@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Response, current_app, flash, request
+from flask import Response, current_app, flash, render_template, request
 
 from refurb.errors import DomainError
 from refurb.i18n import gettext as _
@@ -75,6 +75,46 @@ def show_on_form(form, error: DomainError, default_field: str | None = None) -> 
             field.errors = [*field.errors, error.message]
             return
     form.form_errors.append(error.message)
+
+
+def confirmation_page(
+    title, consequence, form, action: str, back: str, button, carried=(), shown_fields=()
+):
+    """The page an irreversible step shows before it is done: what cannot be undone, the
+    same form posted again with `confirmed` set, and a way back that changes nothing. A page,
+    not a script, so it works without JavaScript and under the CSP."""
+    form.confirmed.data = "1"
+    return render_template(
+        "confirm.html",
+        title=title,
+        consequence=consequence,
+        form=form,
+        action=action,
+        back=back,
+        button=button,
+        carried=carried,
+        shown_fields=shown_fields,
+    )
+
+
+def confirmed(form) -> bool:
+    return form.confirmed.data == "1"
+
+
+def bounds_shown(form, model, values: dict) -> None:
+    """For a form refused by its own validators: the plausibility problems (refurb.bounds) of
+    the fields that did parse, shown with them, so that every error is said at once."""
+    from refurb.bounds import InvalidFields, check_fields
+
+    parsed = {
+        name: value
+        for name, value in values.items()
+        if not getattr(getattr(form, name, None), "errors", None)
+    }
+    try:
+        check_fields(model, parsed)
+    except InvalidFields as refusal:
+        show_on_form(form, refusal)
 
 
 def client_address() -> str:

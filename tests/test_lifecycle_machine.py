@@ -15,7 +15,7 @@ from refurb.auth.roles import Role
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.history.models import Event
-from refurb.inventory.checklists import checklist
+from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, DiagnosisOutcome, Grade, State
 from refurb.inventory.lifecycle import Action, Context, perform
 from refurb.inventory.models import Device
@@ -103,7 +103,9 @@ def machine_for(app, ids):
             """What the workshop does before mark_ready: a passed test, no storage, a grade."""
             device = self.device
             if device.state in (State.DIAGNOSIS, State.REPAIR):
-                answers = {item.key: {"result": "pass"} for item in checklist(device.category)}
+                answers = {
+                    item.key: {"result": "pass"} for item in default_checklist(device.category)
+                }
                 workshop.record_diagnosis(
                     device, self.technician, answers, DiagnosisOutcome.READY_AFTER_ERASURE
                 )

@@ -1,7 +1,17 @@
-"""The functional-test checklist of each category (décret 2022-190: every function tested)."""
+"""The functional-test checklist of each category (décret 2022-190: every function tested).
 
-from dataclasses import dataclass
+Every item is tested; a failed *critical* item blocks reuse, a failed non-critical one (a dead
+webcam) is recorded as a known defect, shown on the device page and printed on the agreement.
+Which items are critical is data the coordinator edits per category (`ChecklistRule`); the
+defaults are here (`critical` below, and NOT_CRITICAL_BY_DEFAULT)."""
 
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+
+from refurb.db_types import utcnow
+from refurb.extensions import db
+from refurb.history.services import record
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Category
 
@@ -10,6 +20,7 @@ from refurb.inventory.enums import Category
 class CheckItem:
     key: str
     label: object
+    critical: bool = True
 
 
 POWER = CheckItem("power", _l("Démarrage et alimentation"))
@@ -83,5 +94,57 @@ CHECKLISTS: dict[Category, tuple[CheckItem, ...]] = {
 }
 
 
+# Functions a device is still useful without, unless the coordinator decides otherwise.
+NOT_CRITICAL_BY_DEFAULT = {"camera", "audio", "buttons"}
+
+
+def default_checklist(category: Category) -> tuple[CheckItem, ...]:
+    return tuple(
+        replace(item, critical=item.key not in NOT_CRITICAL_BY_DEFAULT)
+        for item in CHECKLISTS[category]
+    )
+
+
 def checklist(category: Category) -> tuple[CheckItem, ...]:
-    return CHECKLISTS[category]
+    """The category's items, each critical or not as the coordinator set it (one query)."""
+    from refurb.inventory.models import ChecklistRule
+
+    rules = dict(
+        db.session.execute(
+            select(ChecklistRule.item_key, ChecklistRule.critical).where(
+                ChecklistRule.category == category
+            )
+        ).all()
+    )
+    return tuple(
+        replace(item, critical=rules.get(item.key, item.critical))
+        for item in default_checklist(category)
+    )
+
+
+def set_critical(actor, category: Category, critical_keys: set[str]) -> list[str]:
+    """Record which items of the category block reuse; returns the keys that changed."""
+    from refurb.inventory.models import ChecklistRule
+
+    changed = []
+    for item in checklist(category):
+        wanted = item.key in critical_keys
+        if wanted == item.critical:
+            continue
+        changed.append(item.key)
+        rule = db.session.get(ChecklistRule, (category, item.key))
+        if rule is None:
+            rule = ChecklistRule(category=category, item_key=item.key)
+            db.session.add(rule)
+        rule.critical, rule.updated_at = wanted, utcnow()
+        rule.updated_by_id = getattr(actor, "id", None)
+    if changed:
+        record(
+            "checklist",
+            0,
+            "checklist.rules_changed",
+            actor=actor,
+            details={"category": category.value, "items": changed},
+        )
+        db.session.flush()
+    return changed

@@ -14,10 +14,21 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.fields import EmailField, TelField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from refurb.db_types import today
+from refurb.errors import InvalidInput
 from refurb.fields import FrenchDecimalField
 from refurb.i18n import lazy_gettext as _l
+from refurb.inventory import tags
 from refurb.inventory.enums import (
     Category,
     DonorKind,
@@ -38,6 +49,15 @@ def optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def readable_tag(form, field) -> None:
+    """A typed tag is checked with the form's other fields, so its typo is said at once."""
+    if field.data and field.data.strip():
+        try:
+            tags.parse_tag(field.data)
+        except InvalidInput as refusal:
+            raise ValidationError(refusal.message) from refusal
+
+
 class IntakeForm(FlaskForm):
     category = SelectField(
         _l("Catégorie"),
@@ -46,7 +66,7 @@ class IntakeForm(FlaskForm):
     )
     tag = StringField(
         _l("Étiquette pré-imprimée"),
-        validators=[Optional(), Length(max=24)],
+        validators=[Optional(), Length(max=24), readable_tag],
         description=_l("Scannez ou tapez l'étiquette collée ; laissez vide pour en créer une."),
         render_kw={"autocapitalize": "characters", "autocomplete": "off"},
     )
@@ -235,8 +255,14 @@ class DonorForm(FlaskForm):
     )
     commune = CommuneField(_l("Commune"), validators=[Optional()])
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=120)])
-    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=32)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    phone = TelField(
+        _l("Téléphone"), validators=[Optional(), Length(max=32)], render_kw={"autocomplete": "tel"}
+    )
     notes = TextAreaField(_l("Remarques"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
     submit = SubmitField(_l("Enregistrer"))
@@ -254,7 +280,9 @@ class PartnershipForm(FlaskForm):
 
 class CollectionForm(FlaskForm):
     donor_id = SelectField(_l("Donateur"), coerce=optional_int, validators=[DataRequired()])
-    collected_on = DateField(_l("Date de collecte"), validators=[DataRequired()])
+    collected_on = DateField(
+        _l("Date de collecte"), validators=[DataRequired()], default=lambda: today()
+    )
     place = StringField(_l("Lieu"), validators=[Optional(), Length(max=160)])
     workshop_id = SelectField(
         _l("Atelier qui reçoit"), coerce=optional_int, validators=[Optional()]
@@ -282,4 +310,5 @@ class RecyclingBatchForm(FlaskForm):
         _l("Référence du bordereau du recycleur"), validators=[Optional(), Length(max=80)]
     )
     notes = TextAreaField(_l("Remarques"), validators=[Optional(), Length(max=1000)])
+    confirmed = HiddenField()  # "1" once the confirmation page is passed
     submit = SubmitField(_l("Remettre le lot au recycleur"))

@@ -5,6 +5,7 @@ Accepts comma or semicolon separators (French spreadsheets use ';'), UTF-8 or Wi
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
@@ -16,6 +17,7 @@ from refurb.errors import DomainError, InvalidInput
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.i18n import gettext as _
+from refurb.i18n import ngettext
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Collection, Device
@@ -52,7 +54,11 @@ class ImportRejected(InvalidInput):
     def __init__(self, errors: list[RowError]):
         super().__init__(
             "import_rejected",
-            _("Import refusé : %(n)d erreur(s). Aucun appareil n'a été importé.", n=len(errors)),
+            ngettext(
+                "Import refusé : %(num)d erreur. Aucun appareil n'a été importé.",
+                "Import refusé : %(num)d erreurs. Aucun appareil n'a été importé.",
+                len(errors),
+            ),
             details={"rows": [e.as_dict() for e in errors]},
         )
         self.errors = errors
@@ -67,12 +73,71 @@ def decode(data: bytes) -> str:
     raise InvalidInput("csv_encoding", _("Encodage du fichier non reconnu (utilisez UTF-8)."))
 
 
+def _plain(text: str) -> str:
+    """Lower case, without accents or extra spaces: how a typed category is compared."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+# The words people write in a spreadsheet for each category, besides its code and its label.
+CATEGORY_WORDS = {
+    Category.LAPTOP: ("portable", "pc portable", "ordinateur portable", "notebook"),
+    Category.DESKTOP: ("fixe", "pc fixe", "ordinateur fixe", "tour", "unite centrale"),
+    Category.TABLET: ("tablette",),
+    Category.SMARTPHONE: ("telephone", "mobile", "telephone mobile", "smartphone"),
+    Category.SCREEN: ("ecran", "moniteur"),
+    Category.PRINTER: ("imprimante",),
+    Category.PERIPHERAL: ("peripherique",),
+    Category.OTHER: ("autre",),
+}
+
+
 def _category(value: str) -> Category | None:
-    wanted = value.strip().lower()
+    wanted = _plain(value)
     for category in Category:
-        if wanted in (category.value, str(category.label).lower()):
+        if wanted in (category.value, _plain(str(category.label)), *CATEGORY_WORDS[category]):
             return category
     return None
+
+
+@dataclass(frozen=True)
+class SerialWarning:
+    """A serial number met twice: not refused (a donor may re-donate, a maker repeat serials),
+    but said, as intake says it."""
+
+    line: int
+    serial: str
+    also: str  # "ligne 3" or the tag of the device already carrying it
+
+    def sentence(self) -> str:
+        return _("ligne %(l)d : %(s)s, déjà %(a)s", l=self.line, s=self.serial, a=self.also)
+
+
+def serial_warnings(rows: list[tuple[int, dict]]) -> list[SerialWarning]:
+    """Serials repeated within the file or already on a device (batched lookups)."""
+    first: dict[str, int] = {}
+    found = []
+    for line, values in rows:
+        serial = values.get("serial_number")
+        if not serial:
+            continue
+        if serial in first:
+            found.append(SerialWarning(line, serial, _("ligne %(l)d", l=first[serial])))
+        else:
+            first[serial] = line
+    carried: dict[str, str] = {}
+    for batch in in_batches(sorted(first)):
+        carried.update(
+            db.session.execute(
+                select(Device.serial_number, Device.tag).where(Device.serial_number.in_(batch))
+            ).all()
+        )
+    found += [
+        SerialWarning(line, serial, _("sur %(t)s", t=carried[serial]))
+        for serial, line in first.items()
+        if serial in carried
+    ]
+    return sorted(found, key=lambda w: w.line)
 
 
 def _number(value: str, kind):
@@ -136,10 +201,12 @@ class Progress:
     written: int = 0
 
 
-def import_devices(actor, text: str, collection: Collection | None = None) -> list[int]:
+def import_devices(
+    actor, text: str, collection: Collection | None = None, warnings: list | None = None
+) -> list[int]:
     """Check every row of the CSV, then receive all its devices (ids in file order), or raise
-    ImportRejected with every bad row."""
-    steps = import_steps(actor, text, collection)
+    ImportRejected with every bad row. Repeated serials are added to `warnings`."""
+    steps = import_steps(actor, text, collection, warnings)
     while True:
         try:
             next(steps)
@@ -147,7 +214,9 @@ def import_devices(actor, text: str, collection: Collection | None = None) -> li
             return done.value
 
 
-def import_steps(actor, text: str, collection: Collection | None = None):
+def import_steps(
+    actor, text: str, collection: Collection | None = None, warnings: list | None = None
+):
     """import_devices, yielding its Progress every BATCH rows (a page shows it as it goes),
     returning the new ids. Set-based: a few queries whatever the number of rows."""
     limit = current_app.config["IMPORT_MAX_ROWS"]
@@ -196,6 +265,8 @@ def import_steps(actor, text: str, collection: Collection | None = None):
         errors.append(RowError(2, "", _("le fichier ne contient aucune ligne d'appareil")))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    if warnings is not None:
+        warnings.extend(serial_warnings(rows))
     return (yield from _write(actor, [values for _line, values in rows], set(seen_tags)))
 
 

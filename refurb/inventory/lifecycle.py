@@ -165,10 +165,10 @@ def _guard_mark_ready(device: Device, context: Context) -> Refusal | None:
             "functional_test_failed",
             _(
                 "Le dernier test fonctionnel n'est pas réussi : refaites le diagnostic une fois "
-                "l'appareil réparé (tous les points OK ou sans objet, "
-                "issue « prêt après effacement »)."
+                "l'appareil réparé (aucun point bloquant en défaut, issue « prêt après "
+                "effacement »)."
             ),
-            details={"failed_items": diagnosis.failed_items},
+            details={"failed_items": diagnosis.blocking_faults},
         )
     refusal = _storage_refusal(device)
     if refusal:

@@ -17,6 +17,17 @@ def latest_diagnosis(device: Device) -> Diagnosis | None:
     )
 
 
+def known_defects(device: Device, diagnosis: Diagnosis | None = None) -> list[str]:
+    """The labels of the non-blocking faults found by the current cycle's test."""
+    from refurb.inventory.checklists import default_checklist
+
+    diagnosis = diagnosis or latest_diagnosis(device)
+    if diagnosis is None or diagnosis.performed_at < device.cycle_started_at:
+        return []
+    labels = {item.key: str(item.label) for item in default_checklist(device.category)}
+    return [labels.get(key, key) for key in diagnosis.known_defects]
+
+
 def erasures_this_cycle(device: Device) -> list[Erasure]:
     return list(
         db.session.scalars(

@@ -2,7 +2,7 @@
 its history, in a real browser, on a phone-sized screen."""
 
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.inventory.checklists import checklist
+from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category
 
 
@@ -31,7 +31,7 @@ def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation, tmp
 
     page.get_by_role("link", name="Diagnostic", exact=True).click()
     tab.check()
-    for item in checklist(Category.LAPTOP):
+    for item in default_checklist(Category.LAPTOP):
         page.locator(f"label[for='item-{item.key}-pass']").click()
     page.get_by_label("Fonctionnel : prêt après effacement").check()
     page.get_by_role("button", name="Enregistrer le test").click()
@@ -61,10 +61,10 @@ def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation, tmp
     history = page.locator("ol.history")
     for entry in (
         "Reçu dans l'inventaire",
-        "Commencer le diagnostic",
-        "Test fonctionnel",
-        "Effacement",
-        "Déclarer prêt au réemploi : En diagnostic → Prêt au réemploi",
+        "Diagnostic commencé (Reçu → En diagnostic)",
+        "Test fonctionnel enregistré",
+        "Support de stockage effacé",
+        "Déclaré prêt au réemploi (En diagnostic → Prêt au réemploi)",
     ):
         assert history.get_by_text(entry).first.is_visible(), entry
     page.screenshot(path=tmp_path / "device-ready.png", full_page=True)  # to look at

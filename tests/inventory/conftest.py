@@ -1,7 +1,7 @@
 """Inventory fixtures: devices in any state, and what makes one ready."""
 
 from refurb.extensions import db
-from refurb.inventory.checklists import checklist
+from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import (
     Category,
     CheckResult,
@@ -15,7 +15,7 @@ from refurb.inventory.services import workshop
 
 
 def passing_results(category: Category) -> dict:
-    return {item.key: {"result": CheckResult.PASS.value} for item in checklist(category)}
+    return {item.key: {"result": CheckResult.PASS.value} for item in default_checklist(category)}
 
 
 def make_ready_able(device: Device, actor) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.inventory.checklists import checklist
+from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, State
 
 FIXTURES = Path(__file__).parent / "data"
@@ -117,7 +117,7 @@ def test_the_workbench_through_the_api(client, bearer, make_device):
         },
         headers=bearer,
     ).json
-    results = {item.key: {"result": "pass"} for item in checklist(Category.LAPTOP)}
+    results = {item.key: {"result": "pass"} for item in default_checklist(Category.LAPTOP)}
     assert (
         client.post(
             f"/api/v1/devices/{tag}/diagnoses",

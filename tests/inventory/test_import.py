@@ -95,7 +95,7 @@ def test_the_command_imports_a_file(app, tmp_path, in_app):
     path.write_text("category;brand;model\nsmartphone;Samsung;Galaxy A40\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import-devices", str(path)])
     assert result.exit_code == 0, result.output
-    assert "1 appareil(s) importé(s)" in result.output
+    assert "1 appareil importé." in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text("category\nvélo\n", encoding="utf-8")
     refused = app.test_cli_runner().invoke(args=["import-devices", str(bad)])
@@ -150,7 +150,7 @@ def test_the_row_limit_is_a_setting(app, in_app, technician):
             with pytest.raises(ImportRejected) as rejected:
                 import_devices(session.get(User, technician.id), big_file(4))
             assert [(e.line, e.reason) for e in rejected.value.errors] == [
-                (5, "plus de 3 lignes : découpez le fichier")
+                (5, "plus de 3 lignes\u202f: découpez le fichier")
             ]
             assert count(session) == 0
     finally:
@@ -178,8 +178,8 @@ def test_a_long_file_shows_its_progress_then_the_outcome(client, login_as, in_ap
     )
     assert response.is_streamed and response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Vérification : 2\u202f000 lignes sur 4\u202f500" in page
-    assert "Enregistrement : 4\u202f500 appareils sur 4\u202f500" in page
+    assert "Vérification\u202f: 2\u202f000 lignes sur 4\u202f500" in page
+    assert "Enregistrement\u202f: 4\u202f500 appareils sur 4\u202f500" in page
     assert "4\u202f500 appareils importés." in page
     with in_app() as session:
         assert count(session) == 4_500

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.inventory.checklists import checklist
+from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.inventory.readiness import media_not_erased
@@ -82,7 +82,7 @@ def test_the_whole_workbench_through_the_pages(client, workshop_user, make_devic
     client.post(f"/appareils/{tag}/actions/start_diagnosis", data={"version": version})
     page = client.get(f"/appareils/{tag}").get_data(as_text=True)
     assert "Aucun test fonctionnel" in page  # mark_ready shown as blocked, with its reason
-    answers = {f"item-{i.key}": "pass" for i in checklist(Category.LAPTOP)}
+    answers = {f"item-{i.key}": "pass" for i in default_checklist(Category.LAPTOP)}
     incomplete = client.post(
         f"/appareils/{tag}/diagnostic",
         data={**answers, "item-battery": "", "outcome": "ready_after_erasure"},
@@ -171,7 +171,7 @@ def test_list_filters_search_and_export(client, workshop_user, make_device):
     assert laptop.tag in client.get(f"/appareils?q={laptop.tag.lower()}").get_data(as_text=True)
     assert "0 appareil" in client.get("/appareils?q=introuvable").get_data(as_text=True)
     csv_text = client.get("/appareils/export.csv?category=screen").get_data(as_text=True)
-    assert csv_text.count("\n") == 2 and "screen" in csv_text and laptop.tag not in csv_text
+    assert csv_text.count("\n") == 2 and "Écran" in csv_text and laptop.tag not in csv_text
 
 
 @pytest.mark.parametrize("role", [Role.LENDER, Role.SITE_STAFF, Role.VIEWER])
@@ -212,7 +212,14 @@ def test_recycling_is_all_or_nothing(
     )
     assert response.status_code == 400
     assert device_in_db(in_app, printer.tag).state == State.PARTS
-    response = client.post("/recyclage/nouveau", data={**data, "tags": printer.tag})
+    asked = client.post("/recyclage/nouveau", data={**data, "tags": printer.tag})
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Ce lot ne pourra pas être annulé" in text
+    assert device_in_db(in_app, printer.tag).state == State.PARTS  # asked, nothing done yet
+    assert f'name="tags" value="{printer.tag}"' in text  # the form carried to the confirmation
+    response = client.post(
+        "/recyclage/nouveau", data={**data, "tags": printer.tag, "confirmed": "1"}
+    )
     assert response.status_code == 302
     assert device_in_db(in_app, printer.tag).state == State.RECYCLED
     assert client.get(response.location + "/bordereau.pdf").mimetype == "application/pdf"
@@ -285,3 +292,31 @@ def test_the_specifications_form_has_its_own_page(client, login_as, make_device)
     assert refused.status_code == 400
     shown = refused.get_data(as_text=True)
     assert 'name="ram_gb"' in shown and 'value="beaucoup"' in shown  # kept, next to its error
+
+
+def test_the_intake_collection_choice_names_the_donor_in_one_query(
+    app, client, workshop_user, in_app
+):
+    from datetime import date
+
+    from refurb.inventory.enums import DonorKind
+    from refurb.inventory.services import intake
+    from tests.inventory.test_counts import statements
+
+    def collect(name, day):
+        with in_app() as session:
+            donor = intake.create_donor(None, name, DonorKind.ENTREPRISE)
+            reference = intake.create_collection(None, donor, day).reference
+            session.commit()
+            return reference
+
+    first = collect("Gascogne Logistique", date(2026, 11, 23))
+    with app.app_context(), statements() as few:
+        page = client.get("/appareils/nouveau").get_data(as_text=True)
+    assert f"{first} — Gascogne Logistique (23/11/2026)</option>" in page
+    for n in range(5):
+        collect(f"Mairie {n}", date(2026, 11, n + 1))
+    with app.app_context(), statements() as many:
+        page = client.get("/appareils/nouveau").get_data(as_text=True)
+    assert "— Mairie 4 (05/11/2026)</option>" in page
+    assert len(many) == len(few)

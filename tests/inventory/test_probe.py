@@ -29,7 +29,7 @@ def test_probe_uploads_reports_and_reports_refusals(
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "refurb-probe"),
+            str(ROOT / "refurb" / "static" / "tools" / "refurb-probe"),
             "--url",
             live_server,
             "--token",
@@ -70,7 +70,7 @@ def test_probe_explains_an_unknown_tag(live_server, client, technician):
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "refurb-probe"),
+            str(ROOT / "refurb" / "static" / "tools" / "refurb-probe"),
             "--url",
             live_server,
             "--token",
@@ -82,3 +82,19 @@ def test_probe_explains_an_unknown_tag(live_server, client, technician):
         timeout=60,
     )
     assert result.returncode == 2 and "Appareil introuvable (404)" in result.stderr
+
+
+def test_the_report_tab_speaks_to_volunteers_and_only_for_computers(client, login_as, make_device):
+    from refurb.auth.roles import Role
+    from refurb.inventory.enums import Category
+
+    login_as(Role.TECHNICIAN)
+    laptop = make_device()
+    page = client.get(f"/appareils/{laptop.tag}/rapport").get_data(as_text=True)
+    assert "sudo lshw" not in page and "dossier tools" not in page
+    assert f"refurb-probe --url http://localhost --token VOTRE_JETON {laptop.tag}" in page
+    assert 'href="/static/tools/refurb-probe" download' in page and "Jetons d" in page
+    assert client.get("/static/tools/refurb-probe").data.startswith(b"#!/usr/bin/env python3")
+    tablet = make_device(category=Category.TABLET)
+    page = client.get(f"/appareils/{tablet.tag}/rapport").get_data(as_text=True)
+    assert "refurb-probe" not in page and "Pas de relevé automatique" in page

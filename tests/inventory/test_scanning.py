@@ -230,3 +230,45 @@ def test_a_public_url_with_a_path_keeps_its_case(app):
             assert label_url("GN-0000000") == "https://gers.example/Refurb/t/GN-0000000"
         finally:
             app.config["PUBLIC_URL"] = "http://localhost"
+
+
+def test_one_label_starts_where_the_last_print_stopped(client, login_as, make_device):
+    devices = [make_device() for _ in range(3)]
+    login_as(Role.TECHNICIAN)
+    page = client.get(f"/appareils/{devices[0].tag}").get_data(as_text=True)
+    assert f'id="label-start-{devices[0].tag}"' in page  # a start position on the device page
+    printed = client.post(
+        "/etiquettes",
+        data={
+            "mode": "tags",
+            "tags": f"{devices[0].tag}\n{devices[1].tag}",
+            "template": "avery-l7651",
+            "start": "7",
+        },
+    )
+    assert printed.mimetype == "application/pdf"
+    page = client.get(f"/appareils/{devices[2].tag}").get_data(as_text=True)
+    assert 'name="start" min="1" max="65" value="9"' in page
+    assert '<option value="avery-l7651" selected>' in page
+
+
+def test_after_saisir_le_suivant_the_previous_label_is_one_tap_away(client, login_as):
+    login_as(Role.TECHNICIAN)
+    response = client.post("/appareils/nouveau", data={"category": "tablet", "submit_next": "1"})
+    assert response.status_code == 302 and "last=" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert (
+        "Appareil précédent" in page
+        and 'name="tags" value="' in page.split("Appareil précédent")[1]
+    )
+
+
+def test_on_a_phone_the_bulk_result_comes_before_the_scanned_list(client, login_as, make_device):
+    device = make_device()
+    login_as(Role.TECHNICIAN)
+    page = client.post(
+        "/scan/lot", data={"tags": device.tag, "action": "start_diagnosis"}
+    ).get_data(as_text=True)
+    assert page.index('id="resultat"') < page.index('id="tags"')
+    listed = client.get("/appareils").get_data(as_text=True)
+    assert listed.index("Imprimer les étiquettes des appareils cochés") < listed.index("<table")

@@ -3,9 +3,16 @@
 from refurb.inventory.models.devices import Device, DeviceCount, IssuedTag, StorageMedium
 from refurb.inventory.models.donations import Collection, Donor, Partnership
 from refurb.inventory.models.recycling import RecyclingBatch
-from refurb.inventory.models.workshop import Diagnosis, Erasure, Repair, Snapshot
+from refurb.inventory.models.workshop import (
+    ChecklistRule,
+    Diagnosis,
+    Erasure,
+    Repair,
+    Snapshot,
+)
 
 __all__ = [
+    "ChecklistRule",
     "Collection",
     "Device",
     "DeviceCount",

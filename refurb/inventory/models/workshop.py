@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.db_types import UTCDateTime, str_enum, utcnow
 from refurb.extensions import db
 from refurb.inventory.enums import (
+    Category,
     CheckResult,
     DiagnosisOutcome,
     ErasureMethod,
@@ -38,9 +39,41 @@ class Diagnosis(db.Model):
         return [r["key"] for r in self.results if r["result"] == CheckResult.FAIL.value]
 
     @property
+    def blocking_faults(self) -> list[str]:
+        """Failed items that were critical when the test was recorded (older tests, before
+        items could be non-critical, count every failure as critical)."""
+        return [
+            r["key"]
+            for r in self.results
+            if r["result"] == CheckResult.FAIL.value and r.get("critical", True)
+        ]
+
+    @property
+    def known_defects(self) -> list[str]:
+        """Failed items that do not block reuse: recorded, shown, printed on the agreement."""
+        return [
+            r["key"]
+            for r in self.results
+            if r["result"] == CheckResult.FAIL.value and not r.get("critical", True)
+        ]
+
+    @property
     def is_passed(self) -> bool:
-        """Every function tested works, and the technician judged the device ready."""
-        return not self.failed_items and self.outcome == DiagnosisOutcome.READY_AFTER_ERASURE
+        """No critical function fails, and the technician judged the device ready."""
+        return not self.blocking_faults and self.outcome == DiagnosisOutcome.READY_AFTER_ERASURE
+
+
+class ChecklistRule(db.Model):
+    """Whether a checklist item blocks reuse for a category, as the coordinator set it. With
+    no row, the item's default in `refurb.inventory.checklists` applies."""
+
+    __tablename__ = "checklist_rules"
+
+    category: Mapped[Category] = mapped_column(str_enum(Category), primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    critical: Mapped[bool]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class Erasure(db.Model):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from refurb import uploads
 from refurb.auth.models import Organisation
-from refurb.bounds import check_fields
+from refurb.bounds import InvalidFields, check_fields
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -219,9 +219,27 @@ def receive_device(actor, *, category: Category, tag: str | None = None, **field
         raise TypeError(f"unknown device fields: {sorted(unknown)}")
     fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
     fields["serial_number"] = normalise_serial(fields.get("serial_number"))
-    check_device_fields(fields)
+    refusals = []  # every field's problem at once, the tag's included
+    try:
+        check_device_fields(fields)
+    except InvalidInput as refusal:
+        refusals.append(refusal)
+    try:
+        claimed = claim_tag(tag)
+    except InvalidInput as refusal:
+        refusals.append(refusal)
+    if len(refusals) == 1:
+        raise refusals[0]  # its own code, as the API documents it
+    if refusals:
+        problems = {}
+        for refusal in refusals:
+            problems.update(
+                getattr(refusal, "messages", None)
+                or dict.fromkeys(refusal.details, refusal.message)
+            )
+        raise InvalidFields(problems)
     device = Device(
-        tag=claim_tag(tag), category=category, created_by_id=getattr(actor, "id", None), **fields
+        tag=claimed, category=category, created_by_id=getattr(actor, "id", None), **fields
     )
     db.session.add(device)
     db.session.flush()

@@ -54,9 +54,7 @@ def check_start(template: Template, start: int) -> None:
 
 
 def device_label(device: Device) -> Label:
-    line = " · ".join(p for p in (str(device.category.label), device.title) if p)
-    if device.title == device.category.label:
-        line = str(device.category.label)
+    line = " · ".join(p for p in (str(device.category.label), device.brand_and_model) if p)
     return Label(device.tag, label_url(device.tag), line)
 
 

@@ -68,6 +68,17 @@ def _not_in_the_future(when: datetime | None, field: str) -> datetime:
     return when
 
 
+def checklist_problems(device: Device, results: dict[str, dict]) -> dict[str, str]:
+    """The checklist items left unanswered ("required") or unknown to the device's category."""
+    expected = [item.key for item in checklist(device.category)]
+    valid = {r.value for r in CheckResult}
+    errors = {
+        key: "required" for key in expected if (results.get(key) or {}).get("result") not in valid
+    }
+    errors.update({key: "unknown_item" for key in set(results) - set(expected)})
+    return errors
+
+
 def record_diagnosis(
     device: Device,
     actor,
@@ -78,20 +89,17 @@ def record_diagnosis(
 ) -> Diagnosis:
     """Record a functional test: every item of the category's checklist answered."""
     ensure_open(device)
-    items = checklist(device.category)
-    expected = [item.key for item in items]
-    errors = {}
-    ordered = []
-    for key in expected:
-        answer = results.get(key) or {}
-        value = answer.get("result")
-        if value not in {r.value for r in CheckResult}:
-            errors[key] = "required"
-            continue
-        ordered.append({"key": key, "result": value, "note": (answer.get("note") or "").strip()})
-    unknown = set(results) - set(expected)
-    for key in unknown:
-        errors[key] = "unknown_item"
+    errors = checklist_problems(device, results)
+    ordered = [
+        {
+            "key": item.key,
+            "result": results[item.key]["result"],
+            "note": (results[item.key].get("note") or "").strip(),
+            "critical": item.critical,  # as it was when tested, whatever is decided later
+        }
+        for item in checklist(device.category)
+        if item.key not in errors
+    ]
     if errors:
         raise InvalidInput(
             "checklist_incomplete",
@@ -99,11 +107,15 @@ def record_diagnosis(
             details=errors,
         )
     failed = [r["key"] for r in ordered if r["result"] == CheckResult.FAIL.value]
-    if failed and outcome == DiagnosisOutcome.READY_AFTER_ERASURE:
+    blocking = [r["key"] for r in ordered if r["key"] in failed and r["critical"]]
+    if blocking and outcome == DiagnosisOutcome.READY_AFTER_ERASURE:
         raise InvalidInput(
             "outcome_contradicts_checklist",
-            _("Des points sont en défaut : l'issue ne peut pas être « prêt après effacement »."),
-            details={"outcome": "contradicts_checklist"},
+            _(
+                "Des points bloquants sont en défaut : l'issue ne peut pas être « prêt après "
+                "effacement » (les défauts non bloquants, eux, sont permis et seront signalés)."
+            ),
+            details={"outcome": "contradicts_checklist", "blocking": blocking},
         )
     diagnosis = Diagnosis(
         device_id=device.id,

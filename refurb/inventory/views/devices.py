@@ -21,8 +21,10 @@ from refurb.auth.access import allow
 from refurb.auth.models import User
 from refurb.errors import DomainError
 from refurb.extensions import db
+from refurb.history import sentences
 from refurb.history.models import Event
 from refurb.i18n import gettext as _
+from refurb.i18n import ngettext
 from refurb.inventory import lifecycle, readiness, search
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import Category, Grade, State
@@ -35,23 +37,38 @@ from refurb.inventory.forms import (
 )
 from refurb.inventory.hardware_reports import REPORTED_SPECS
 from refurb.inventory.importer import BATCH, ImportRejected, decode, import_devices, import_steps
+from refurb.inventory.label_sheets import TEMPLATES
 from refurb.inventory.lifecycle import TRANSITIONS, Action
-from refurb.inventory.models import Collection, Diagnosis, Erasure, Repair, Snapshot
+from refurb.inventory.models import (
+    Collection,
+    Device,
+    Diagnosis,
+    Donor,
+    Erasure,
+    Repair,
+    Snapshot,
+)
+from refurb.inventory.next_steps import next_steps
 from refurb.inventory.services import intake, workshop
 from refurb.inventory.services.lookup import device_by_tag
-from refurb.inventory.views import EVENT_LABELS, WORKSHOP, bp
+from refurb.inventory.views import WORKSHOP, bp
+from refurb.inventory.views.scan import label_defaults
 from refurb.lookups import get_or_none, get_or_not_found
 from refurb.transaction import commit_streamed, end_refused
-from refurb.web import form_status, refusal_shown
+from refurb.web import bounds_shown, form_status, refusal_shown
 
 
 def collection_choices(blank: str):
+    """The latest collections, each with its donor's name (one query, joined)."""
     rows = db.session.execute(
-        select(Collection.id, Collection.reference, Collection.collected_on)
+        select(Collection.id, Collection.reference, Collection.collected_on, Donor.name)
+        .join(Donor, Donor.id == Collection.donor_id)
         .order_by(Collection.collected_on.desc(), Collection.id.desc())
         .limit(200)
     )
-    return [(None, blank)] + [(r.id, f"{r.reference} ({r.collected_on:%d/%m/%Y})") for r in rows]
+    return [(None, blank)] + [
+        (r.id, f"{r.reference} — {r.name} ({r.collected_on:%d/%m/%Y})") for r in rows
+    ]
 
 
 def site_choices():
@@ -105,20 +122,22 @@ def intake_device():
         form.collection_id.data = request.args.get("collection_id", type=int)
         form.category.data = request.args.get("category", "")
         form.brand.data = request.args.get("brand", "")
-    if form.validate_on_submit():
+    values = {
+        "brand": form.brand.data or "",
+        "model": form.model.data or "",
+        "serial_number": form.serial_number.data,
+        "year_of_manufacture": form.year_of_manufacture.data,
+        "weight_kg": float(form.weight_kg.data) if form.weight_kg.data is not None else None,
+        "accessories": form.accessories.data or "",
+        "notes": form.notes.data or "",
+        "collection_id": form.collection_id.data,
+    }
+    if form.is_submitted() and not form.validate():
+        bounds_shown(form, Device, values)
+    elif form.is_submitted():
         with refusal_shown(form) as outcome:
             device = intake.receive_device(
-                current_user,
-                category=Category(form.category.data),
-                tag=form.tag.data,
-                brand=form.brand.data or "",
-                model=form.model.data or "",
-                serial_number=form.serial_number.data,
-                year_of_manufacture=form.year_of_manufacture.data,
-                weight_kg=float(form.weight_kg.data) if form.weight_kg.data is not None else None,
-                accessories=form.accessories.data or "",
-                notes=form.notes.data or "",
-                collection_id=form.collection_id.data,
+                current_user, category=Category(form.category.data), tag=form.tag.data, **values
             )
         if outcome.ok:
             duplicates = intake.duplicate_serials(device)
@@ -138,10 +157,23 @@ def intake_device():
                         collection_id=device.collection_id,
                         category=device.category.value,
                         brand=device.brand,
+                        last=device.tag,
                     )
                 )
             return redirect(url_for(".device", tag=device.tag))
-    return render_template("inventory/intake.html", form=form), form_status(form)
+    last = None  # the device just received with "saisir le suivant": its label one tap away
+    if request.args.get("last"):
+        try:
+            last = device_by_tag(request.args["last"], media=False)
+        except DomainError:
+            last = None
+    return render_template(
+        "inventory/intake.html",
+        form=form,
+        last=last,
+        label_sheet=label_defaults(),
+        label_templates=list(TEMPLATES.values()),
+    ), form_status(form)
 
 
 def _device_page(device):
@@ -157,12 +189,15 @@ def _device_page(device):
         .where(Snapshot.device_id == device.id)
         .order_by(Snapshot.id.desc())
     ).all()
-    history = db.session.execute(
-        select(Event, User.name)
-        .outerjoin(User, User.id == Event.actor_id)
-        .where(Event.subject_type == "device", Event.subject_id == device.id)
-        .order_by(Event.occurred_at.desc(), Event.id.desc())
-    ).all()
+    history = [
+        (event, sentences.what_happened(event), actor_name)
+        for event, actor_name in db.session.execute(
+            select(Event, User.name)
+            .outerjoin(User, User.id == Event.actor_id)
+            .where(Event.subject_type == "device", Event.subject_id == device.id)
+            .order_by(Event.occurred_at.desc(), Event.id.desc())
+        )
+    ]
     collection = db.session.get(Collection, device.collection_id) if device.collection_id else None
     from refurb.maintenance.models import Site
 
@@ -172,6 +207,8 @@ def _device_page(device):
     return render_template(
         "inventory/device.html",
         device=device,
+        label_sheet=label_defaults(),
+        label_templates=list(TEMPLATES.values()),
         diagnosis=diagnosis,
         checklist={item.key: item.label for item in checklist(device.category)},
         erasures=erasures,
@@ -186,10 +223,9 @@ def _device_page(device):
         workshop=current_user.has_role(*WORKSHOP),
         duplicates=intake.duplicate_serials(device),
         transition_form=transition_form,
-        actions=lifecycle.available_actions(device, current_user),
+        steps=next_steps(device, current_user, diagnosis),
+        known_defects=readiness.known_defects(device, diagnosis),
         transitions=TRANSITIONS,
-        event_labels=EVENT_LABELS,
-        state_labels={s.value: s.label for s in State},
         media_pending={m.id for m in readiness.media_not_erased(device, destroyed_counts=True)},
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
@@ -279,6 +315,22 @@ def transition(tag, action):
     return redirect(url_for(".device", tag=device.tag))
 
 
+def serials_repeated(warnings) -> str:
+    """The warning intake gives for a repeated serial, for every row of an import concerned."""
+    shown = "; ".join(w.sentence() for w in warnings[:20])
+    more = len(warnings) - 20
+    if more > 0:
+        shown += " " + ngettext("(et %(num)d autre)", "(et %(num)d autres)", more)
+    return ngettext(
+        "Attention : %(num)d numéro de série est déjà enregistré (%(list)s). Vérifiez qu'il ne "
+        "s'agit pas du même appareil.",
+        "Attention : %(num)d numéros de série sont déjà enregistrés (%(list)s). Vérifiez qu'il "
+        "ne s'agit pas des mêmes appareils.",
+        len(warnings),
+        list=shown,
+    )
+
+
 # Files longer than this many lines are imported on a page that shows the progress as it goes.
 STREAMED_FROM_LINES = 2 * BATCH
 
@@ -288,8 +340,9 @@ class StreamedImport:
     `ids` (imported) or `errors` and `message` (refused, nothing kept) say how it ended. The
     page has begun when the work runs, so whatever stops it must end in a message there."""
 
-    def __init__(self, steps):
+    def __init__(self, steps, warnings: list):
         self.steps, self.ids, self.errors, self.message = steps, None, [], None
+        self.warnings = warnings
 
     def __iter__(self):
         try:
@@ -345,18 +398,31 @@ def import_page():
         collection = get_or_none(Collection, form.collection_id.data)
         with refusal_shown(form) as outcome:
             text = decode(form.file.data.read())
+            warnings: list = []
             if text.count("\n") > STREAMED_FROM_LINES:
-                streamed = StreamedImport(import_steps(current_user, text, collection))
+                streamed = StreamedImport(
+                    import_steps(current_user, text, collection, warnings), warnings
+                )
                 _mark_sent(form)
                 # The page streams after this request's session has closed: what it shows of
                 # the user must stay loaded through finish()'s commit.
                 db.session().expire_on_commit = False
-                page = stream_template("inventory/import.html", form=form, streamed=streamed)
+                page = stream_template(
+                    "inventory/import.html",
+                    form=form,
+                    streamed=streamed,
+                    serials_repeated=serials_repeated,
+                )
                 return Response(page, headers={"X-Accel-Buffering": "no"})  # nginx: no buffer
-            devices = import_devices(current_user, text, collection)
+            devices = import_devices(current_user, text, collection, warnings)
         if outcome.ok:
             _mark_sent(form)
-            flash(_("%(n)d appareil(s) importé(s).", n=len(devices)), "success")
+            flash(
+                ngettext("%(num)d appareil importé.", "%(num)d appareils importés.", len(devices)),
+                "success",
+            )
+            if warnings:
+                flash(serials_repeated(warnings), "error")
             return redirect(url_for(".devices", sort="recent"))
         if isinstance(outcome.refusal, ImportRejected):
             errors = outcome.refusal.errors

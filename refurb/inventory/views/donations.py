@@ -25,14 +25,15 @@ from refurb.inventory.services import intake
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.lookups import get_or_not_found
 from refurb.territory.services import all_communes
-from refurb.web import flash_form_errors, form_status, pdf_response, refusal_shown
+from refurb.web import form_status, pdf_response, refusal_shown
 
 
-def _organisation_choices(*kinds):
+def _organisation_choices(*kinds, blank=None):
     statement = select(Organisation.id, Organisation.name).order_by(Organisation.name)
     if kinds:
         statement = statement.where(Organisation.kind.in_(kinds))
-    return [(None, _("— aucune —"))] + [(r.id, r.name) for r in db.session.execute(statement)]
+    blank = blank or _("— aucune —")
+    return [(None, blank)] + [(r.id, r.name) for r in db.session.execute(statement)]
 
 
 @bp.route("/donateurs")
@@ -96,15 +97,21 @@ def new_donor():
     ), form_status(form)
 
 
-@bp.route("/donateurs/<int:donor_id>", methods=["GET", "POST"])
-@allow(*WORKSHOP)
-def donor(donor_id):
-    donor = get_or_not_found(Donor, donor_id)
+def _donor_form(donor, formdata=True):
     form = DonorForm(
+        **({} if formdata else {"formdata": None}),
         obj=donor,
         data={"commune": donor.commune_code, "kind": donor.kind.value, "version": donor.version},
     )
     form.organisation_id.choices = _organisation_choices()
+    return form
+
+
+@bp.route("/donateurs/<int:donor_id>", methods=["GET", "POST"])
+@allow(*WORKSHOP)
+def donor(donor_id):
+    donor = get_or_not_found(Donor, donor_id)
+    form = _donor_form(donor)
     status = 200
     if form.validate_on_submit():
         with refusal_shown(form) as outcome:
@@ -122,6 +129,10 @@ def donor(donor_id):
         status = 409
     elif form.is_submitted():
         status = 400
+    return _donor_page(donor, form, status)
+
+
+def _donor_page(donor, form, status, partnership_form=None):
     collections = db.session.execute(
         select(Collection, func.count(Device.id))
         .outerjoin(Device, Device.collection_id == Collection.id)
@@ -134,7 +145,7 @@ def donor(donor_id):
         donor=donor,
         form=form,
         collections=collections,
-        partnership_form=PartnershipForm(prefix="p"),
+        partnership_form=partnership_form or PartnershipForm(prefix="p", formdata=None),
         communes=all_communes(),
     ), status
 
@@ -144,11 +155,10 @@ def donor(donor_id):
 def add_partnership(donor_id):
     donor = get_or_not_found(Donor, donor_id)
     form = PartnershipForm(prefix="p")
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for(".donor", donor_id=donor.id))
+    if not form.validate_on_submit():  # shown again as typed, each error by its field
+        return _donor_page(donor, _donor_form(donor, formdata=False), 400, form)
     upload = form.document.data
-    with refusal_shown() as outcome:
+    with refusal_shown(form) as outcome:
         intake.add_partnership(
             donor,
             current_user,
@@ -158,8 +168,9 @@ def add_partnership(donor_id):
             upload.read() if upload else None,
             upload.filename if upload else "",
         )
-    if outcome.ok:
-        flash(_("Partenariat enregistré."), "success")
+    if not outcome.ok:
+        return _donor_page(donor, _donor_form(donor, formdata=False), 409, form)
+    flash(_("Partenariat enregistré."), "success")
     return redirect(url_for(".donor", donor_id=donor.id))
 
 
@@ -195,7 +206,10 @@ def new_collection():
         (r.id, r.name)
         for r in db.session.execute(select(Donor.id, Donor.name).order_by(Donor.name))
     ]
-    form.workshop_id.choices = _organisation_choices(OrganisationKind.WORKSHOP)
+    form.workshop_id.choices = _organisation_choices(
+        OrganisationKind.WORKSHOP,
+        blank=_("— aucun —"),  # un atelier
+    )
     if request.method == "GET":
         form.donor_id.data = request.args.get("donor_id", type=int)
     if form.validate_on_submit():

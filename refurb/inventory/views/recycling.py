@@ -9,6 +9,7 @@ from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
 from refurb.extensions import db
 from refurb.i18n import gettext as _
+from refurb.i18n import ngettext
 from refurb.inventory.documents import handover_slip
 from refurb.inventory.forms import RecyclingBatchForm
 from refurb.inventory.models import Device, RecyclingBatch
@@ -16,7 +17,7 @@ from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.recycling import create_batch
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.lookups import get_or_none, get_or_not_found
-from refurb.web import form_status, pdf_response, refusal_shown
+from refurb.web import confirmation_page, confirmed, form_status, pdf_response, refusal_shown
 
 
 @bp.route("/recyclage")
@@ -48,8 +49,9 @@ def new_recycling_batch():
         devices, problems = devices_for_tags(form.tags.data)
         recycler = get_or_none(Organisation, form.recycler_id.data)
         if not problems and recycler is not None:
-            with refusal_shown(form) as outcome:
-                batch = create_batch(
+
+            def hand_over():
+                return create_batch(
                     current_user,
                     recycler,
                     form.handed_over_on.data,
@@ -60,14 +62,27 @@ def new_recycling_batch():
                     form.handover_reference.data or "",
                     form.notes.data or "",
                 )
+
+            with refusal_shown(form) as outcome:
+                if confirmed(form):
+                    batch = hand_over()
+                else:  # tried first, so that a refusal comes before the confirmation
+                    trial = db.session.begin_nested()
+                    try:
+                        hand_over()
+                    finally:
+                        trial.rollback()
+            if outcome.ok and not confirmed(form):
+                return _confirmation(form, devices, recycler)
             if not outcome.ok:
                 problems = outcome.refusal.details.get("tags", {})
             else:
                 flash(
-                    _(
-                        "Lot %(ref)s remis : %(n)d appareil(s) recyclé(s).",
+                    ngettext(
+                        "Lot %(ref)s remis : %(num)d appareil recyclé.",
+                        "Lot %(ref)s remis : %(num)d appareils recyclés.",
+                        len(devices),
                         ref=batch.reference,
-                        n=len(devices),
                     ),
                     "success",
                 )
@@ -79,6 +94,35 @@ def new_recycling_batch():
     return render_template(
         "inventory/recycling_form.html", form=form, problems=problems
     ), form_status(form)
+
+
+def _confirmation(form, devices, recycler):
+    return confirmation_page(
+        ngettext(
+            "Remettre %(num)d appareil à %(r)s",
+            "Remettre %(num)d appareils à %(r)s",
+            len(devices),
+            r=recycler.name,
+        ),
+        ngettext(
+            "L'appareil sort du programme : il est enregistré comme recyclé et ne pourra "
+            "plus être réparé ni prêté. Ce lot ne pourra pas être annulé.",
+            "Les %(num)d appareils sortent du programme : ils sont enregistrés comme "
+            "recyclés et ne pourront plus être réparés ni prêtés. Ce lot ne pourra pas "
+            "être annulé.",
+            len(devices),
+        ),
+        form,
+        url_for(".new_recycling_batch"),
+        url_for(".recycling_batches"),
+        form.submit.label.text,
+        carried=[  # exactly what was typed, posted again with the confirmation
+            (field.name, value)
+            for field in form
+            if field.type not in ("HiddenField", "CSRFTokenField", "SubmitField")
+            for value in field.raw_data or ()
+        ],
+    )
 
 
 @bp.route("/recyclage/<int:batch_id>")

@@ -1,7 +1,7 @@
 """What a scanned label opens (/t/<tag>), scanning with the phone (/scan), scanning many
 labels in a row (/scan/lot) and printing labels (/etiquettes)."""
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from refurb.errors import DomainError, NotFound
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.i18n import lazy_gettext as _l
-from refurb.inventory import lifecycle, tags
+from refurb.inventory import lifecycle, readiness, tags
 from refurb.inventory.enums import State
 from refurb.inventory.label_sheets import TEMPLATES
 from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
@@ -34,6 +34,14 @@ BULK_ACTIONS = (
     Action.DEPLOY,  # to the site chosen on the form
 )
 AUDIT = "audit"
+# States in which a device has been tested (and erased, where it holds data) for reuse.
+REFURBISHED = (State.READY, State.RESERVED, State.ON_LOAN, State.GIVEN, State.DEPLOYED)
+
+
+def data_erased(device: Device) -> bool:
+    """Whether the label may say the device's data were erased: it has storage media, and each
+    has a verified erasure (or was destroyed) in the current cycle. A screen has none."""
+    return bool(device.active_media) and not readiness.media_not_erased(device)
 
 
 @bp.route("/T/<tag>")  # as a label's QR code encodes it (upper case); url_for builds /t/
@@ -67,7 +75,12 @@ def scanned(tag):
 
         form = PublicIncidentForm() if site is not None else None
         return render_template(
-            "inventory/scanned_public.html", device=device, site=site, report_form=form
+            "inventory/scanned_public.html",
+            device=device,
+            site=site,
+            report_form=form,
+            refurbished=device.state in REFURBISHED,
+            data_erased=device.state in REFURBISHED and data_erased(device),
         )
     if user.has_role(*DEVICE_PAGE_ROLES):
         return redirect(url_for(".device", tag=canonical))
@@ -155,6 +168,19 @@ def scan_bulk():
     )
 
 
+# The sheet last printed on, kept in the session: the next print starts where it stopped.
+SHEET = "label_sheet"
+
+
+def label_defaults() -> dict:
+    """The template and start position (1-based) to offer: after the labels last printed."""
+    return session.get(SHEET) or {"template": "avery-l7160", "start": 1}
+
+
+def _remember_sheet(template, start: int, printed: int) -> None:
+    session[SHEET] = {"template": template.key, "start": (start + printed) % template.per_page + 1}
+
+
 def _template_and_start():
     template = template_named(request.form.get("template", "avery-l7160"))
     try:
@@ -182,6 +208,7 @@ def labels():
                 count = int(request.form.get("count") or 0)
                 batch, pdf = issue_unclaimed(count, current_user, template, start)
                 filename = f"etiquettes-{batch}.pdf"
+                _remember_sheet(template, start, count)
             else:
                 if mode == "collection":
                     devices = list(
@@ -203,6 +230,7 @@ def labels():
                         )
                 pdf = print_device_labels(devices, current_user, template, start)
                 filename = f"etiquettes-{len(devices)}.pdf"
+                _remember_sheet(template, start, len(devices))
         except (DomainError, ValueError) as refusal:
             db.session.rollback()
             error = getattr(refusal, "message", _("Nombre d'étiquettes invalide."))
@@ -213,6 +241,6 @@ def labels():
         templates=list(TEMPLATES.values()),
         collections=collections,
         error=error,
-        form=request.form,
+        form=request.form if request.method == "POST" else label_defaults(),
         selected=request.args.getlist("tag"),
     ), (400 if error else 200)

@@ -3,12 +3,22 @@
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from refurb.auth.access import allow
 from refurb.auth.forms import ConfirmForm
+from refurb.bounds import check_fields
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.i18n import gettext as _
@@ -37,11 +47,14 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def local_day(day) -> datetime | None:
-    """A date typed in a form, as the UTC moment of noon that day in Paris (or None)."""
+    """A past date typed in a form as a UTC moment: now for today, noon in Paris for an earlier
+    day (None for none). A later day is refused before this (bounds.PAST_DATES), not changed."""
     if day is None:
         return None
-    moment = datetime.combine(day, time(12), PARIS).astimezone(UTC)
-    return min(moment, datetime.now(UTC))
+    now = datetime.now(UTC)
+    if day >= now.astimezone(PARIS).date():
+        return now
+    return datetime.combine(day, time(12), PARIS).astimezone(UTC)
 
 
 @bp.route("/appareils/<tag>/diagnostic", methods=["GET", "POST"])
@@ -62,7 +75,8 @@ def diagnose(tag):
         chosen = (
             DiagnosisOutcome(outcome) if outcome in {o.value for o in DiagnosisOutcome} else None
         )
-        if chosen is None:
+        if chosen is None:  # every unanswered point is said too, not only the outcome
+            errors = {key: "required" for key in workshop.checklist_problems(device, answers)}
             errors["outcome"] = _("Choisissez l'issue du diagnostic.")
             status = 400
         else:
@@ -104,7 +118,7 @@ def add_medium(tag):
                 float(form.size_gb.data) if form.size_gb.data is not None else None,
             )
         if outcome.ok:
-            flash(_("Support de stockage ajouté."), "success")
+            flash(_("Support ajouté : il est à effacer."), "success")
     else:
         flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
     return redirect(url_for(".erase", tag=device.tag))
@@ -186,6 +200,7 @@ def erase(tag):
                     details={"medium_id": "required"},
                     status=400,
                 )
+            check_fields(Erasure, {"performed_on": form.performed_on.data})
             workshop.record_erasure(
                 device,
                 current_user,
@@ -212,6 +227,12 @@ def erase(tag):
         remove_form=ConfirmForm(prefix="remove"),
         reports=reports_of(device),
         pending=pending,
+        erased=db.session.scalar(
+            select(Erasure.id)
+            .where(Erasure.device_id == device.id, Erasure.performed_at >= device.cycle_started_at)
+            .limit(1)
+        )
+        is not None,
     ), (400 if form.is_submitted() else 200)
 
 
@@ -267,7 +288,12 @@ def upload_snapshot(tag):
         if outcome.ok:
             flash(_("Rapport importé : caractéristiques et supports mis à jour."), "success")
             return redirect(url_for(".device", tag=device.tag))
-    return render_template("inventory/snapshot.html", device=device, form=form), form_status(form)
+    return render_template(
+        "inventory/snapshot.html",
+        device=device,
+        form=form,
+        public_url=current_app.config["PUBLIC_URL"].rstrip("/"),
+    ), form_status(form)
 
 
 @bp.route("/reparations/ords.csv")

@@ -1,0 +1,209 @@
+"""What a technician types is kept or refused with a message, every error at once: intake with
+several mistakes, an empty diagnosis, a future erasure date, serials repeated in an import,
+French category names."""
+
+import re
+from datetime import date, timedelta
+from io import BytesIO
+
+from sqlalchemy import func, select
+
+from refurb.auth.models import User
+from refurb.auth.roles import Role
+from refurb.inventory.checklists import default_checklist
+from refurb.inventory.enums import Category, State
+from refurb.inventory.importer import import_devices
+from refurb.inventory.models import Device, Erasure
+from refurb.inventory.tags import format_tag
+
+
+def errors_of(page: str) -> list[str]:
+    return re.findall(r'<p class="error" id="[^"]+">([^<]+)</p>', page)
+
+
+def test_intake_says_every_mistake_at_once(client, login_as):
+    login_as(Role.TECHNICIAN)
+    good = format_tag("4K7PQ2", "GN")
+    typo = good[:-1] + ("A" if good[-1] != "A" else "B")
+    for year in ("1850", "deux-mille"):
+        page = client.post(
+            "/appareils/nouveau",
+            data={
+                "category": "laptop",
+                "year_of_manufacture": year,
+                "weight_kg": "-2",
+                "tag": typo,
+            },
+        ).get_data(as_text=True)
+        said = " ".join(errors_of(page))
+        assert "faute de frappe" in said, year  # the tag
+        assert "poids" in said.lower() or "supérieur à 0" in said or "plus de 0" in said, said
+        assert len(errors_of(page)) == 3, (year, errors_of(page))
+        assert 'class="form-errors error-summary"' in page and 'href="#tag"' in page
+
+
+def test_an_empty_diagnosis_names_every_unanswered_point(client, login_as, make_device):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    response = client.post(f"/appareils/{device.tag}/diagnostic", data={})
+    page = response.get_data(as_text=True)
+    items = default_checklist(Category.LAPTOP)
+    assert response.status_code == 400
+    for item in items:
+        assert f'id="err-{item.key}"' in page, item.key
+    assert 'id="err-outcome"' in page and 'aria-describedby="err-outcome"' in page
+    assert f"Le formulaire contient {len(items) + 1} erreurs" in page
+    assert 'href="#outcome-' in page
+
+
+def test_an_erasure_dated_in_the_future_is_refused_not_changed(
+    client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    client.post(
+        f"/appareils/{device.tag}/supports",
+        data={"medium-kind": "ssd", "medium-serial": "SSD-77", "medium-size_gb": "256"},
+    )
+    medium_id = re.search(
+        r'<option value="(\d+)">SSD',
+        client.get(f"/appareils/{device.tag}/effacement").get_data(as_text=True),
+    ).group(1)
+    data = {"medium_id": medium_id, "method": "purge", "tool": "hdparm", "verified": "y"}
+    refused = client.post(
+        f"/appareils/{device.tag}/effacement", data={**data, "performed_on": "2030-06-01"}
+    )
+    assert refused.status_code == 400 and "dans le futur" in refused.get_data(as_text=True)
+    assert 'value="2030-06-01"' in refused.get_data(as_text=True)  # kept as typed
+    with in_app() as session:
+        assert session.scalar(select(func.count()).select_from(Erasure)) == 0
+    last_week = date.today() - timedelta(days=7)
+    client.post(
+        f"/appareils/{device.tag}/effacement", data={**data, "performed_on": last_week.isoformat()}
+    )
+    with in_app() as session:
+        erasure = session.scalar(select(Erasure))
+        assert erasure.performed_at.date() == last_week
+
+
+def test_an_import_warns_of_repeated_serials_and_reads_french_categories(
+    client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    existing = make_device(serial_number="EXIST-1")
+    csv = (
+        "category;brand;serial_number\n"
+        "portable;HP;DUP-1\n"
+        "Écran;Dell;DUP-1\n"
+        "téléphone;Samsung;exist-1\n"
+        "FIXE;Lenovo;\n"
+        "tablette;Apple;\n"
+    ).encode()
+    response = client.post(
+        "/appareils/import",
+        data={"file": (BytesIO(csv), "lot.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "5 appareils importés" in page
+    assert "2 numéros de série sont déjà enregistrés" in page
+    assert "ligne 3 : DUP-1, déjà ligne 2" in page.replace("\u202f", " ")
+    assert f"ligne 4 : EXIST-1, déjà sur {existing.tag}" in page.replace("\u202f", " ")
+    with in_app() as session:
+        categories = session.scalars(
+            select(Device.category).where(Device.id != existing.id).order_by(Device.id)
+        ).all()
+    assert categories == [
+        Category.LAPTOP,
+        Category.SCREEN,
+        Category.SMARTPHONE,
+        Category.DESKTOP,
+        Category.TABLET,
+    ]
+
+
+def test_import_warnings_below_http(in_app, technician):
+    with in_app() as session:
+        warnings: list = []
+        import_devices(
+            session.get(User, technician.id),
+            "category,serial_number\nlaptop,S-1\nlaptop,s-1\nlaptop,S-2\n",
+            warnings=warnings,
+        )
+        assert [(w.line, w.serial) for w in warnings] == [(3, "S-1")]
+
+
+def test_a_new_collection_is_dated_today_and_its_workshop_reads_aucun(client, login_as):
+    login_as(Role.TECHNICIAN)
+    page = client.get("/collectes/nouvelle").get_data(as_text=True)
+    assert f'value="{date.today().isoformat()}"' in page
+    workshop = page[page.index('name="workshop_id"') :]
+    assert "— aucun —" in workshop.split("</select>")[0]
+
+
+def test_a_device_without_storage_reads_as_one(client, login_as, make_device):
+    login_as(Role.TECHNICIAN)
+    screen = make_device(State.DIAGNOSIS, category=Category.SCREEN)
+    diagnosis = client.get(f"/appareils/{screen.tag}/diagnostic").get_data(as_text=True)
+    assert (
+        "prêt au réemploi (rien à effacer)" in diagnosis
+        and "prêt après effacement" not in diagnosis
+    )
+    erase = client.get(f"/appareils/{screen.tag}/effacement").get_data(as_text=True)
+    assert "il n&#39;y a rien à effacer" in erase or "il n'y a rien à effacer" in erase
+    assert "Aucun support enregistré" not in erase
+    assert "certificat-effacement.pdf" not in erase  # no certificate to lead to
+    page = client.get(f"/appareils/{screen.tag}").get_data(as_text=True)
+    assert "rien à effacer" in page and "Aucun support enregistré" not in page
+    laptop = make_device(State.DIAGNOSIS)
+    erase = client.get(f"/appareils/{laptop.tag}/effacement").get_data(as_text=True)
+    assert "Aucun support enregistré" in erase
+
+
+def test_after_a_passed_test_the_page_pushes_the_erasure_not_the_repair(
+    client, login_as, make_device
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    answers = {f"item-{i.key}": "pass" for i in default_checklist(Category.LAPTOP)}
+    client.post(
+        f"/appareils/{device.tag}/diagnostic", data={**answers, "outcome": "ready_after_erasure"}
+    )
+    page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
+    steps = page[page.index('class="next-steps"') : page.index("</ol>", page.index("next-steps"))]
+    first = steps.split('<li class="step')[1]
+    assert "Déclarer prêt au réemploi" in first and "step-likely" in first[:20]
+    assert f'href="/appareils/{device.tag}/effacement"' in first  # the blocker's fix, linked
+    repair = steps[steps.index("Envoyer en réparation") :]
+    assert 'class="button-secondary"' in repair.split("</form>")[0]
+    assert "Note pour « Envoyer en réparation »" in steps.replace("\u202f", " ").replace(
+        "\u00a0", " "
+    )
+
+
+def test_a_non_critical_fault_is_a_known_defect_not_a_blocker(
+    app, client, login_as, create_user, make_device, in_app
+):
+    from refurb.inventory.checklists import checklist as rules_of
+    from tests.conftest import sign_in
+
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    answers = {f"item-{i.key}": "pass" for i in default_checklist(Category.LAPTOP)}
+    dead_webcam = {**answers, "item-camera": "fail", "outcome": "ready_after_erasure"}
+    assert client.post(f"/appareils/{device.tag}/diagnostic", data=dead_webcam).status_code == 302
+    page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
+    assert "Défauts connus" in page and "Caméra" in page.split("Défauts connus")[1][:200]
+    dead_screen = {**answers, "item-screen": "fail", "outcome": "ready_after_erasure"}
+    refused = client.post(f"/appareils/{device.tag}/diagnostic", data=dead_screen)
+    assert refused.status_code == 400 and "points bloquants" in refused.get_data(as_text=True)
+    # The coordinator makes the camera critical for laptops: the next test is refused.
+    admin, coordinator = app.test_client(), create_user(Role.ADMIN)
+    sign_in(admin, coordinator.email, coordinator.password)
+    keys = {i.key for i in default_checklist(Category.LAPTOP) if i.critical} | {"camera"}
+    admin.post("/atelier/test-fonctionnel", data={"category": "laptop", "critical": sorted(keys)})
+    with in_app():
+        assert next(i for i in rules_of(Category.LAPTOP) if i.key == "camera").critical
+    again = client.post(f"/appareils/{device.tag}/diagnostic", data=dead_webcam)
+    assert again.status_code == 400
