@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import String
 
+from refurb.db_types import today as db_today
 from refurb.errors import InvalidInput
 from refurb.i18n import gettext as _
 from refurb.i18n import lazy_gettext as _l
@@ -60,7 +61,7 @@ PAST_DATES = {
 EARLIEST = date(2000, 1, 1)
 # Telephone numbers: digits with the usual separators, 10 to 15 digits (French or international).
 PHONES = {"phone", "contact_phone"}
-PHONE_SEPARATORS = set(" .-()/")
+PHONE_SEPARATORS = set(" .-()/\u00a0\u202f\u2009\u2013")  # spaces pasted from a page, en dash
 # Free text with no column length (notes, descriptions): a page of text at most.
 TEXT_MAX = 5000
 # A handover is recorded the day it happens: at most this far from today.
@@ -117,7 +118,7 @@ def _number_problem(table: str, name: str, value) -> str | None:
         return _("%(field)s : nombre attendu.", field=FIELD_LABELS.get(name, name))
     high = bound.high
     if name == "year_of_manufacture":
-        high = date.today().year
+        high = db_today().year
     too_low = value <= bound.low if bound.low_open else value < bound.low
     if too_low or value > high:
         values = {
@@ -135,7 +136,7 @@ def _number_problem(table: str, name: str, value) -> str | None:
 
 
 def _date_problem(name: str, value: date) -> str | None:
-    today = date.today()
+    today = db_today()
     if name in PAST_DATES:
         if value > today:
             return _("La date est dans le futur.")
@@ -157,7 +158,10 @@ def _phone_problem(value: str) -> str | None:
     body = text[1:] if text.startswith("+") else text
     if not text:
         return None
-    if any(not (c.isdigit() or c in PHONE_SEPARATORS) for c in body) or not 10 <= len(digits) <= 15:
+    international = text.startswith("+")
+    if any(not (c.isdigit() or c in PHONE_SEPARATORS) for c in body) or not (
+        (8 if international else 10) <= len(digits) <= 15
+    ):
         return _(
             "Numéro de téléphone invalide : 10 chiffres (06 12 34 56 78) ou le format "
             "international (+33 6 12 34 56 78)."
@@ -165,11 +169,15 @@ def _phone_problem(value: str) -> str | None:
     return None
 
 
-def check_fields(model, fields: dict) -> None:
-    """Refuse, all at once, the values of `fields` that `model`'s record cannot plausibly hold."""
+def check_fields(model, fields: dict, record=None) -> None:
+    """Refuse, all at once, the values of `fields` that `model`'s record cannot plausibly hold.
+    With `record` (an edit), a value it already holds is not checked again: a record saved
+    under an older rule stays editable."""
     table = model.__table__
     problems: dict[str, str] = {}
     for name, value in fields.items():
+        if record is not None and getattr(record, name, object()) == value:
+            continue
         problem = None
         if isinstance(value, str):
             column = table.columns.get(name)

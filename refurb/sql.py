@@ -54,3 +54,10 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
                         value = value(None)  # SQLAlchemy's wrapped default: takes a context
                 values.append(process(value) if process else value)
             copy.write_row(values)
+
+
+def containing(column, typed: str):
+    """`column` contains what was typed, whatever its case, taken literally: %, _ and \\ typed
+    by a person are not wildcards."""
+    escaped = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

@@ -51,6 +51,24 @@ def keep_even_if_refused() -> None:
     db.session.info["keep_even_if_refused"] = True
 
 
+def tried(work) -> None:
+    """Run `work` inside a savepoint rolled back whatever happens: its refusal (raised) comes
+    before a confirmation is asked, and nothing it did is kept."""
+    info = db.session.info
+    # Files the request itself stores or removes are set aside: the savepoint's rollback
+    # discards only what the trial queued (refurb.uploads), then they are put back.
+    outer = {key: info.pop(key) for key in ("stored_files", "removed_files") if key in info}
+    trial = db.session.begin_nested()
+    try:
+        work()
+    finally:
+        trial.rollback()
+        for path in info.pop("stored_files", []):  # the trial's own, its rows rolled back
+            path.unlink(missing_ok=True)
+        info.pop("removed_files", None)
+        info.update(outer)
+
+
 def end_refused() -> None:
     """End a refused request's transaction: rolled back, unless a service asked to keep it."""
     if db.session.info.pop("keep_even_if_refused", False):

@@ -150,3 +150,18 @@ def test_every_scrolling_table_can_be_scrolled_from_the_keyboard(app):
             for attribute in ('tabindex="0"', 'role="region"', "aria-label="):
                 assert attribute in tag, f"{template.relative_to(folder)}: {tag}"
     assert wrappers >= 5  # the macro, and the wrappers written by hand
+
+
+def test_every_table_sits_in_a_scrolling_wrapper(app):
+    """A table wider than a phone scrolls inside its wrapper instead of widening the page."""
+    import pathlib
+    import re
+
+    folder = pathlib.Path(app.root_path) / "templates"
+    for template in folder.rglob("*.html"):
+        text = template.read_text()
+        for found in re.finditer(r"<table", text):
+            before = text[max(0, found.start() - 300) : found.start()]
+            assert "table-wrap" in before or "scrolling_table" in before, (
+                f"{template.relative_to(folder)}, line {text[: found.start()].count(chr(10)) + 1}"
+            )

@@ -101,20 +101,30 @@ def test_tags_get_their_new_check_symbol_and_keep_their_payload(app):
                         " VALUES ('GN-4K7PQWU', 'ETQ-2026-001', '2026-01-01')"
                     )
                 )
-                connection.execute(
-                    text(
-                        "INSERT INTO events (subject_type, subject_id, action, occurred_at,"
-                        " details) VALUES ('device', 1, 'device.received', '2026-01-01', :d)"
-                    ),
-                    {"d": '{"tag": "GN-4K7PQR*", "collection_id": null}'},
-                )
+                for id_, details in (
+                    (1, '{"tag": "GN-4K7PQR*", "collection_id": null}'),
+                    (2, '{"device": "GN-4K7PQR*", "loan": "PRET-2026-0001"}'),
+                    (3, '{"tags": ["GN-4K7PQR*", "GN-TEST"], "site": 4}'),
+                ):
+                    connection.execute(
+                        text(
+                            "INSERT INTO events (id, subject_type, subject_id, action,"
+                            " occurred_at, details) VALUES (:id, 'device', 1, 'device.received',"
+                            " '2026-01-01', :d)"
+                        ),
+                        {"id": id_, "d": details},
+                    )
         finally:
             upgrade(directory=DIRECTORY)
         with db.engine.connect() as connection:
             tags = connection.execute(text("SELECT tag FROM devices ORDER BY id")).scalars()
             assert list(tags) == [new, "GN-TEST"]
             (issued,) = connection.execute(text("SELECT tag FROM issued_tags")).scalars()
-            details = connection.execute(text("SELECT details FROM events")).scalar()
+            found = connection.execute(text("SELECT details FROM events ORDER BY id")).scalars()
+            found = [json.loads(d) if isinstance(d, str) else d for d in found]
     assert parse_tag(issued, "GN") == issued == format_tag("4K7PQW", "GN")  # mod 37: 36, U
-    details = json.loads(details) if isinstance(details, str) else details
-    assert details == {"tag": new, "collection_id": None}
+    assert found == [
+        {"tag": new, "collection_id": None},
+        {"device": new, "loan": "PRET-2026-0001"},
+        {"tags": [new, "GN-TEST"], "site": 4},
+    ]

@@ -353,7 +353,7 @@ def update_organisation(
         fields["name"] = fields["name"].strip()
     if "commune_code" in fields:
         _check_commune(fields["commune_code"])
-    check_fields(Organisation, fields)
+    check_fields(Organisation, fields, organisation)
     changed = sorted(k for k, v in fields.items() if getattr(organisation, k) != v)
     for key, value in fields.items():
         setattr(organisation, key, value)

@@ -27,6 +27,19 @@ ORGANISATIONS = [
     ("France Services de Mirande", Kind.SITE_HOST, "32256"),
     ("Ecologic — point de collecte DEEE", Kind.RECYCLER, "32013"),
 ]
+# What a household needs to reach its association (printed on the loan documents).
+CONTACTS = {
+    "Gers Solidaire": {
+        "address": "12 rue Victor Hugo, 32000 Auch",
+        "phone": "05 62 05 00 00",
+        "email": "pret@gers-solidaire.example",
+    },
+    "Garros Services": {
+        "address": "3 place du Garros, 32000 Auch",
+        "phone": "05 62 61 00 00",
+        "email": "accueil@garros-services.example",
+    },
+}
 
 USERS = [
     ("coordination", "Claire Dupouy", "Gers Numérique", Role.ADMIN),
@@ -54,7 +67,9 @@ def is_loaded() -> bool:
 def load() -> None:
     organisations = {}
     for name, kind, commune in ORGANISATIONS:
-        organisations[name] = services.create_organisation(name, kind, commune, None)
+        organisations[name] = services.create_organisation(
+            name, kind, commune, None, **CONTACTS.get(name, {})
+        )
     for login, full_name, organisation, role in USERS:
         services.create_user(
             demo_email(login), full_name, organisations[organisation], role, None, DEMO_PASSWORD

@@ -240,6 +240,7 @@ class TransitionForm(FlaskForm):
     )
     site_id = SelectField(_l("Lieu"), coerce=optional_int, validators=[Optional()])
     version = HiddenField()
+    confirmed = HiddenField()  # "1" once the confirmation page of a final step is passed
     submit = SubmitField(_l("Confirmer"))
 
 

@@ -34,11 +34,26 @@ BY_STATE = {
 }
 # Actions that end a device's use: offered last, never as the likely one.
 LAST = (Action.DISMANTLE, Action.DECLARE_LOST, Action.WITHDRAW)
+# What cannot be undone: asked on a confirmation page first.
+CANNOT_BE_UNDONE = {
+    Action.DECLARE_LOST: _l(
+        "L'appareil est déclaré perdu : il sort du stock du programme et ne pourra plus être "
+        "prêté ni mis en service. Cette déclaration ne pourra pas être annulée."
+    ),
+    Action.DISMANTLE: _l(
+        "L'appareil est démonté pour pièces : il ne sera plus réparé ni prêté. Ce démontage "
+        "ne pourra pas être annulé."
+    ),
+    Action.GIVE: _l(
+        "L'appareil est donné : il sort du programme et appartient désormais à qui le reçoit. "
+        "Ce don ne pourra pas être annulé."
+    ),
+}
 
 
 @dataclass(frozen=True)
 class Step:
-    action: Action
+    action: Action | None  # None: work on another page (the test), not a change of state
     label: object
     blocked: Refusal | None
     fix_url: str | None = None
@@ -51,12 +66,13 @@ def next_steps(device: Device, actor, diagnosis=None) -> list[Step]:
     device's latest functional test (counted only if made in the current cycle)."""
     offered = available_actions(device, actor)
     preferred = list(BY_STATE.get(device.state, ()))
-    if (
-        device.state == State.DIAGNOSIS
-        and diagnosis is not None
-        and diagnosis.performed_at >= device.cycle_started_at
-    ):
+    tested = diagnosis is not None and diagnosis.performed_at >= device.cycle_started_at
+    if device.state == State.DIAGNOSIS and tested:
         preferred = list(AFTER_TEST.get(diagnosis.outcome, ()))
+    steps = []
+    if device.state == State.DIAGNOSIS and not tested and offered:
+        url = url_for("inventory.diagnose", tag=device.tag)  # what comes before any step
+        steps.append(Step(None, _l("Faire le test fonctionnel"), None, url, None, True))
 
     def rank(item):
         action, blocked = item
@@ -64,11 +80,10 @@ def next_steps(device: Device, actor, diagnosis=None) -> list[Step]:
             return (0, preferred.index(action))
         return (2 if action in LAST else 1, 0 if blocked is None else 1)
 
-    steps = []
     for position, (action, blocked) in enumerate(sorted(offered, key=rank)):
         fix = FIXES.get(blocked.code) if blocked is not None else None
         # Only what the situation calls for is pushed: when it is blocked, its fix is.
-        likely = position == 0 and action in preferred
+        likely = position == 0 and action in preferred and not steps
         steps.append(
             Step(
                 action,

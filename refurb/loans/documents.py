@@ -10,13 +10,17 @@ def _day(value) -> str:
 
 
 def _lender_contact(lender) -> str:
-    parts = [lender.address, lender.commune.name if lender.commune else "", lender.phone]
-    parts += [lender.email]
+    place = lender.address or (lender.commune.name if lender.commune else "")
+    parts = [place, lender.phone, lender.email]
     return " · ".join(p for p in parts if p) or "—"
 
 
 def _deposit(euros: int) -> str:
     return f"{euros} €" if euros else "aucune"
+
+
+def _made_at(lender, day) -> str:
+    return f"Fait à {lender.commune.name if lender.commune else '………'}, le {_day(day)}."
 
 
 def _device_rows(device) -> list[tuple[str, str]]:
@@ -73,9 +77,7 @@ def agreement(loan, terms, identity: dict, settings, defects: list[str] = ()) ->
             "Fait en deux exemplaires. L'emprunteur déclare avoir reçu le matériel et "
             "les accessoires ci-dessus en bon état de fonctionnement."
         ),
-        para(
-            f"Fait à {lender.commune.name if lender.commune else '………'}, le {_day(loan.start_on)}."
-        ),
+        para(_made_at(lender, loan.start_on)),
         SPACE,
         signature_block("Pour l'association", "L'emprunteur (« lu et approuvé »)"),
     ]
@@ -108,9 +110,7 @@ def gift_certificate(loan, identity: dict) -> bytes:
             "que l'association accorde à tous ses dons."
         ),
         SPACE,
-        para(
-            f"Fait à {lender.commune.name if lender.commune else '………'}, le {_day(loan.ended_on)}."
-        ),
+        para(_made_at(lender, loan.ended_on)),
         SPACE,
         signature_block("Pour l'association", "Le bénéficiaire"),
     ]
@@ -118,11 +118,17 @@ def gift_certificate(loan, identity: dict) -> bytes:
 
 
 def return_receipt(loan) -> bytes:
-    device = loan.device
+    device, lender = loan.device, loan.lender
+    deposit = _deposit(loan.deposit_euros)
+    if loan.deposit_euros and loan.deposit_returned is not None:
+        deposit += " — " + (
+            "rendue au foyer" if loan.deposit_returned else "conservée par l'association"
+        )
     story = [
         facts(
             [
-                ("Prêteur", loan.lender.name),
+                ("Prêteur", lender.name),
+                ("Contact de l'association", _lender_contact(lender)),
                 ("Foyer", loan.household.reference),
                 ("Appareil", f"{device.full_title} ({device.tag})"),
                 ("Prêté le", _day(loan.start_on)),
@@ -131,7 +137,7 @@ def return_receipt(loan) -> bytes:
                 ("État au retour", loan.return_condition or "—"),
                 ("Accessoires remis", ", ".join(loan.accessories) or "aucun"),
                 ("Manquants au retour", ", ".join(loan.missing_accessories) or "aucun"),
-                ("Caution versée à la remise", _deposit(loan.deposit_euros)),
+                ("Caution versée à la remise", deposit),
             ]
         ),
         SPACE,
@@ -139,6 +145,7 @@ def return_receipt(loan) -> bytes:
             "L'association atteste avoir repris le matériel ci-dessus. Toutes les données qu'il "
             "contient seront effacées avant tout nouveau prêt."
         ),
+        para(_made_at(lender, loan.ended_on)),
         SPACE,
         signature_block("Pour l'association", "L'emprunteur"),
     ]

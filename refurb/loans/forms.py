@@ -157,6 +157,15 @@ class ReturnForm(FlaskForm):
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
+    deposit_returned = SelectField(
+        _l("Caution"),
+        choices=[
+            ("", _l("— choisissez —")),
+            ("yes", _l("rendue au foyer")),
+            ("no", _l("conservée par l'association")),
+        ],
+        validators=[Optional()],  # asked when the loan had a deposit (the view says so)
+    )
     missing_other = StringField(
         _l("Autres manquants"),
         validators=[Optional(), Length(max=255)],

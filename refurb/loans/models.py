@@ -122,6 +122,7 @@ class Loan(db.Model):
     ended_on: Mapped[date | None] = mapped_column(index=True)
     accessories: Mapped[list[str]] = mapped_column(JSON, default=list)
     deposit_euros: Mapped[int] = mapped_column(default=0)
+    deposit_returned: Mapped[bool | None]  # at return: given back (True) or kept (False)
     agreement_terms_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_terms.id"))
     renewals: Mapped[int] = mapped_column(default=0)
     override_reason: Mapped[str] = mapped_column(String(300), default="")

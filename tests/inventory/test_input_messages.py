@@ -207,3 +207,44 @@ def test_a_non_critical_fault_is_a_known_defect_not_a_blocker(
         assert next(i for i in rules_of(Category.LAPTOP) if i.key == "camera").critical
     again = client.post(f"/appareils/{device.tag}/diagnostic", data=dead_webcam)
     assert again.status_code == 400
+
+
+def test_a_device_in_diagnosis_without_a_test_is_sent_to_the_test_first(
+    client, login_as, make_device
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
+    steps = page[page.index('class="next-steps"') :]
+    first = steps.split('<li class="step')[1].split("</li>")[0]
+    assert "Faire le test fonctionnel" in first and "step-likely" in first[:20]
+    assert f'href="/appareils/{device.tag}/diagnostic"' in first
+
+
+def test_a_final_step_on_the_device_page_asks_first_and_refuses_before_asking(
+    client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.READY)
+    with in_app() as session:
+        version = session.get(Device, device.id).version
+    no_note = client.post(f"/appareils/{device.tag}/actions/give", data={"version": version})
+    assert no_note.status_code == 302  # refused at once (a gift names its recipient)
+    page = client.get(no_note.location).get_data(as_text=True)
+    assert "Indiquez à qui" in page.replace("\u202f", " ")
+    asked = client.post(
+        f"/appareils/{device.tag}/actions/give",
+        data={"version": version, "note": "Secours populaire d'Auch"},
+    )
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Ce don ne pourra pas être annulé" in text
+    assert 'name="note" value="Secours populaire d&#39;Auch"' in text
+    with in_app() as session:
+        assert session.get(Device, device.id).state == State.READY
+    done = client.post(
+        f"/appareils/{device.tag}/actions/give",
+        data={"version": version, "note": "Secours populaire d'Auch", "confirmed": "1"},
+    )
+    assert done.status_code == 302
+    with in_app() as session:
+        assert session.get(Device, device.id).state == State.GIVEN

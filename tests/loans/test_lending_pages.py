@@ -241,14 +241,17 @@ def test_the_return_keeps_what_is_said_missing_and_shows_when_it_came_back(
     handover(signed_in, loan_id)
     form = signed_in.get(f"/prets/{loan_id}").get_data(as_text=True)
     assert 'name="t-missing" type="checkbox" value="sacoche"' in form
+    data = {
+        "t-version": version(in_app, loan_id),
+        "t-return_condition": "Écran rayé",
+        "t-missing": "sacoche",
+        "t-missing_other": "souris, câble HDMI",
+    }
+    unsaid = signed_in.post(f"/prets/{loan_id}/actions/return", data=data)
+    text = unsaid.get_data(as_text=True)
+    assert unsaid.status_code == 409 and "caution de 20" in text and "Écran rayé" in text
     returned = signed_in.post(
-        f"/prets/{loan_id}/actions/return",
-        data={
-            "t-version": version(in_app, loan_id),
-            "t-return_condition": "Écran rayé",
-            "t-missing": "sacoche",
-            "t-missing_other": "souris, câble HDMI",
-        },
+        f"/prets/{loan_id}/actions/return", data={**data, "t-deposit_returned": "no"}
     )
     assert returned.status_code == 302
     with in_app() as session:
@@ -258,6 +261,7 @@ def test_the_return_keeps_what_is_said_missing_and_shows_when_it_came_back(
     assert "Rendu le" in page and "à temps" in page
     receipt = pdf_text(signed_in.get(f"/prets/{loan_id}/recu-retour.pdf").data)
     assert "sacoche, souris, câble HDMI" in receipt and "20 €" in receipt
+    assert "conservée par l'association" in receipt and "Fait à" in receipt
 
 
 def test_a_late_return_says_how_late(signed_in, in_app, lender, make_household, make_device):
@@ -374,3 +378,75 @@ def test_the_agreement_prints_the_known_defects(
     handover(signed_in, loan_id)
     text = pdf_text(signed_in.get(f"/prets/{loan_id}/convention.pdf").data)
     assert "Défauts connus" in text and "Caméra" in text
+
+
+def test_a_reservation_from_the_household_page_serves_its_waiting_request(
+    signed_in, in_app, lender, make_household, make_device
+):
+    from refurb.auth.models import User
+    from refurb.loans.enums import RequestStatus
+    from refurb.loans.models import Household, LoanRequest
+    from refurb.loans.services.households import add_request
+
+    household = make_household()
+    tablet = make_device(State.READY, category=Category.TABLET)
+    with in_app() as session:
+        add_request(
+            session.get(Household, household.id), session.get(User, lender.id), Category.TABLET
+        )
+        session.commit()
+    page = signed_in.get(f"/prets/nouveau?household={household.id}").get_data(as_text=True)
+    assert 'value="tablet" selected' in page  # the category it waits for, first
+    signed_in.post("/prets/nouveau", data={"household": household.id, "device": tablet.tag})
+    with in_app() as session:
+        request = session.scalar(select(LoanRequest))
+        assert request.status == RequestStatus.SERVED and request.loan_id is not None
+
+
+def test_a_refused_page_reopened_leads_back_to_the_loan(
+    signed_in, in_app, lender, make_household, make_device
+):
+    loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
+    reopened = signed_in.get(f"/prets/{loan_id}/actions/checkout")
+    assert reopened.status_code == 302 and reopened.location == f"/prets/{loan_id}"
+
+
+def test_a_refused_loan_page_still_logs_the_identity_it_shows(
+    signed_in, in_app, lender, make_household, make_device
+):
+    household = make_household()
+    loan_id = reserved_loan(in_app, lender, household.id, make_device(State.READY).id)
+    refused = handover(signed_in, loan_id, **{"o-deposit_euros": "5000"})
+    assert refused.status_code == 400 and "Mme Durand" in refused.get_data(as_text=True)
+    with in_app() as session:
+        views = session.scalars(
+            select(Event).where(Event.action == "household.identity_viewed")
+        ).all()
+    assert len(views) == 1
+
+
+def test_asking_to_confirm_an_erasure_keeps_the_signed_agreement(
+    app, signed_in, in_app, lender, make_household, make_device
+):
+    import io
+    import os
+
+    from tests.loans.test_one_door import PNG
+
+    household = make_household()
+    loan_id = reserved_loan(in_app, lender, household.id, make_device(State.READY).id)
+    signed_in.post(
+        f"/prets/{loan_id}/convention-signee",
+        data={"s-document": (io.BytesIO(PNG), "convention.png")},
+        content_type="multipart/form-data",
+    )
+    signed_in.post(
+        f"/prets/{loan_id}/actions/cancel",
+        data={"a-version": version(in_app, loan_id), "a-confirmed": "1"},
+    )
+    folder = app.instance_path + "/uploads/agreements"
+    kept = os.listdir(folder)
+    asked = signed_in.post(f"/foyers/{household.id}/effacer", data={})
+    assert asked.status_code == 200 and os.listdir(folder) == kept != []  # tried, not done
+    signed_in.post(f"/foyers/{household.id}/effacer", data={"c-confirmed": "1"})
+    assert os.listdir(folder) == []

@@ -41,7 +41,7 @@ def test_reserve_checkout_renew_return(session_as, lender, make_household, make_
         with pytest.raises(DomainError) as capped:
             lending.renew(actor, loan, loan.version)
         assert capped.value.code == "renewal_cap" and loan.renewals == 2
-        lending.take_back(actor, loan, loan.version, "Rayure sur le capot", ["housse"])
+        lending.take_back(actor, loan, loan.version, "Rayure sur le capot", ["housse"], True)
         assert loan.status == LoanStatus.RETURNED and device.state == State.DIAGNOSIS
         assert loan.missing_accessories == ["housse"]
         session.commit()

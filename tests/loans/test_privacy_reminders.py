@@ -187,7 +187,7 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
             "le 02/11/2026",
         ):
             assert expected in text, expected
-        lending.take_back(actor, loan, loan.version, "Écran rayé", ["chargeur"])
+        lending.take_back(actor, loan, loan.version, "Écran rayé", ["chargeur"], True)
         receipt = subprocess.run(
             [pdftotext, "-", "-"], input=return_receipt(loan), capture_output=True, check=True
         ).stdout.decode()

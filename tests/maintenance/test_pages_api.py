@@ -39,6 +39,8 @@ def test_the_public_form_needs_a_choice_and_is_rate_limited(app, client, in_app,
     assert empty.status_code == 400 and "Choisissez ce qui ne va pas." in empty.get_data(
         as_text=True
     )
+    # Shown again, the page still says what is true of a PC in service, not of a new device.
+    assert "pas encore été reconditionné" not in empty.get_data(as_text=True)
     limit = app.config["PUBLIC_REPORTS_PER_ADDRESS_HOUR"]
     for _ in range(limit):
         assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 200

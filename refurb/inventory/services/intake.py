@@ -32,12 +32,12 @@ DEVICE_FIELDS = (
 )
 
 
-def _check_donor(fields: dict) -> None:
+def _check_donor(fields: dict, donor=None) -> None:
     if "name" in fields and not fields["name"].strip():
         raise InvalidInput(
             "name_required", _("Le nom du donateur est obligatoire."), details={"name": "required"}
         )
-    check_fields(Donor, fields)
+    check_fields(Donor, fields, donor)
     _check_references(fields, organisation_id=Organisation, commune_code=Commune)
 
 
@@ -69,7 +69,7 @@ def create_donor(actor, name: str, kind: DonorKind, **fields) -> Donor:
 
 def update_donor(donor: Donor, actor, version, **fields) -> None:
     check_version(donor, version)
-    _check_donor(fields)
+    _check_donor(fields, donor)
     for key, value in fields.items():
         setattr(donor, key, value)
     record("donor", donor.id, "donor.updated", actor=actor, details={"changed": sorted(fields)})

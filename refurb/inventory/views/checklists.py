@@ -1,6 +1,6 @@
 """The coordinator's page for the functional test: which items block reuse, per category."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from refurb.auth.access import allow
@@ -18,7 +18,10 @@ from refurb.inventory.views import bp
 def checklist_rules():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        category = Category(request.form.get("category", Category.LAPTOP.value))
+        chosen = request.form.get("category", "")
+        if chosen not in Category._value2member_map_:
+            abort(400)
+        category = Category(chosen)
         changed = set_critical(current_user, category, set(request.form.getlist("critical")))
         flash(
             ngettext(

@@ -48,14 +48,14 @@ from refurb.inventory.models import (
     Repair,
     Snapshot,
 )
-from refurb.inventory.next_steps import next_steps
+from refurb.inventory.next_steps import CANNOT_BE_UNDONE, next_steps
 from refurb.inventory.services import intake, workshop
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.inventory.views.scan import label_defaults
 from refurb.lookups import get_or_none, get_or_not_found
-from refurb.transaction import commit_streamed, end_refused
-from refurb.web import bounds_shown, form_status, refusal_shown
+from refurb.transaction import commit_streamed, end_refused, tried
+from refurb.web import bounds_shown, confirmation_page, confirmed, form_status, refusal_shown
 
 
 def collection_choices(blank: str):
@@ -293,7 +293,8 @@ def transition(tag, action):
     if not form.validate_on_submit():
         flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
         return redirect(url_for(".device", tag=device.tag))
-    with refusal_shown() as outcome:
+
+    def act():
         lifecycle.act_on(
             device,
             chosen,
@@ -303,6 +304,27 @@ def transition(tag, action):
             purpose=form.purpose.data,
             site_id=form.site_id.data,
         )
+
+    if chosen in CANNOT_BE_UNDONE and not confirmed(form):
+        with refusal_shown() as outcome:
+            tried(act)  # a refusal is said now, not after the confirmation
+        if not outcome.ok:
+            return redirect(url_for(".device", tag=device.tag))
+        return confirmation_page(
+            _("%(action)s : %(tag)s", action=TRANSITIONS[chosen].label, tag=device.tag),
+            CANNOT_BE_UNDONE[chosen],
+            form,
+            url_for(".transition", tag=device.tag, action=chosen.value),
+            url_for(".device", tag=device.tag),
+            TRANSITIONS[chosen].label,
+            carried=[
+                (name, value)
+                for name in ("note", "purpose", "site_id")
+                for value in getattr(form, name).raw_data or ()
+            ],
+        )
+    with refusal_shown() as outcome:
+        act()
     if outcome.ok:
         flash(
             _(

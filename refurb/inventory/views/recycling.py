@@ -17,6 +17,7 @@ from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.recycling import create_batch
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.lookups import get_or_none, get_or_not_found
+from refurb.transaction import tried
 from refurb.web import confirmation_page, confirmed, form_status, pdf_response, refusal_shown
 
 
@@ -67,11 +68,7 @@ def new_recycling_batch():
                 if confirmed(form):
                     batch = hand_over()
                 else:  # tried first, so that a refusal comes before the confirmation
-                    trial = db.session.begin_nested()
-                    try:
-                        hand_over()
-                    finally:
-                        trial.rollback()
+                    tried(hand_over)
             if outcome.ok and not confirmed(form):
                 return _confirmation(form, devices, recycler)
             if not outcome.ok:
@@ -91,6 +88,7 @@ def new_recycling_batch():
             form.form_errors.append(
                 _("Certaines lignes ne désignent pas un appareil : rien n'a été enregistré.")
             )
+    form.confirmed.data = ""  # shown again: the next sending asks for confirmation again
     return render_template(
         "inventory/recycling_form.html", form=form, problems=problems
     ), form_status(form)

@@ -15,7 +15,7 @@ from refurb.inventory import lifecycle, readiness, tags
 from refurb.inventory.enums import State
 from refurb.inventory.label_sheets import TEMPLATES
 from refurb.inventory.lifecycle import TRANSITIONS, Action, Context
-from refurb.inventory.models import Collection, Device, IssuedTag
+from refurb.inventory.models import Device, IssuedTag
 from refurb.inventory.search import devices_for_tags
 from refurb.inventory.services.labels import issue_unclaimed, print_device_labels, template_named
 from refurb.inventory.services.lookup import device_by_tag
@@ -42,6 +42,19 @@ def data_erased(device: Device) -> bool:
     """Whether the label may say the device's data were erased: it has storage media, and each
     has a verified erasure (or was destroyed) in the current cycle. A screen has none."""
     return bool(device.active_media) and not readiness.media_not_erased(device)
+
+
+def public_label_page(device, site, report_form):
+    """What anyone reading the label sees: only what is true in the device's state (and, for a
+    PC in service, the form to report a problem, shown again with its errors when refused)."""
+    return render_template(
+        "inventory/scanned_public.html",
+        device=device,
+        site=site,
+        report_form=report_form,
+        refurbished=device.state in REFURBISHED,
+        data_erased=device.state in REFURBISHED and data_erased(device),
+    )
 
 
 @bp.route("/T/<tag>")  # as a label's QR code encodes it (upper case); url_for builds /t/
@@ -74,14 +87,7 @@ def scanned(tag):
         from refurb.maintenance.forms import PublicIncidentForm
 
         form = PublicIncidentForm() if site is not None else None
-        return render_template(
-            "inventory/scanned_public.html",
-            device=device,
-            site=site,
-            report_form=form,
-            refurbished=device.state in REFURBISHED,
-            data_erased=device.state in REFURBISHED and data_erased(device),
-        )
+        return public_label_page(device, site, form)
     if user.has_role(*DEVICE_PAGE_ROLES):
         return redirect(url_for(".device", tag=canonical))
     households = []
@@ -194,11 +200,9 @@ def _template_and_start():
 @allow(*WORKSHOP)
 def labels():
     """Print labels: a batch of new unclaimed tags, a collection, or typed/scanned tags."""
-    collections = db.session.execute(
-        select(Collection.id, Collection.reference)
-        .order_by(Collection.collected_on.desc())
-        .limit(100)
-    ).all()
+    from refurb.inventory.views.devices import collection_choices  # (devices imports scan)
+
+    collections = collection_choices("")[1:]  # with the donor, as at intake
     error = None
     if request.method == "POST":
         try:

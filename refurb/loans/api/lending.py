@@ -85,7 +85,12 @@ def take_back(payload, loan_id):
     return _act(
         loan_id,
         lambda actor, loan: lending.take_back(
-            actor, loan, payload["version"], payload["condition"], payload["missing_accessories"]
+            actor,
+            loan,
+            payload["version"],
+            payload["condition"],
+            payload["missing_accessories"],
+            payload["deposit_returned"],
         ),
     )
 

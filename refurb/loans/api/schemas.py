@@ -65,6 +65,7 @@ class LoanOut(Schema):
     renewals = fields.Integer()
     accessories = fields.List(fields.String())
     deposit_euros = fields.Integer()
+    deposit_returned = fields.Boolean(allow_none=True)
     version = fields.Integer()
 
 
@@ -82,6 +83,8 @@ class CheckoutIn(Versioned):
 class ReturnIn(Versioned):
     condition = fields.String(required=True, validate=validate.Length(max=2000))
     missing_accessories = fields.List(fields.String(), load_default=list)
+    # Required when the loan had a deposit: given back (true) or kept (false).
+    deposit_returned = fields.Boolean(load_default=None, allow_none=True)
 
 
 class LoanQuery(PageQuery):

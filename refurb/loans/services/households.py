@@ -18,7 +18,7 @@ from refurb.numbering import next_reference
 from refurb.territory.models import Commune
 
 
-def _check_household_fields(fields: dict) -> None:
+def _check_household_fields(fields: dict, household: Household | None = None) -> None:
     if fields.get("commune_code") and db.session.get(Commune, fields["commune_code"]) is None:
         raise InvalidInput(
             "unknown_commune", _("Commune inconnue dans le Gers."), details={"commune": "unknown"}
@@ -29,7 +29,7 @@ def _check_household_fields(fields: dict) -> None:
             _("Précisez le critère d'éligibilité (sans joindre de justificatif)."),
             details={"criterion_note": "required"},
         )
-    check_fields(Household, fields)
+    check_fields(Household, fields, household)
     if any(
         fields.get(k) for k in ("contact_name", "contact_phone", "contact_email")
     ) and not fields.get("consent_on"):
@@ -77,7 +77,7 @@ def update_household(household: Household, actor, version, **fields) -> None:
         "consent_on": household.consent_on,
         **fields,
     }
-    _check_household_fields(merged)
+    _check_household_fields(merged, household)
     for key, value in fields.items():
         setattr(household, key, value)
     record(

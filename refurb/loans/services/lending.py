@@ -44,8 +44,12 @@ def reserve(
     request: LoanRequest | None = None,
     override_reason: str = "",
 ) -> Loan:
-    """Reserve a ready device for a household (from the waiting list or a scanned label)."""
+    """Reserve a ready device for a household (from the waiting list or a scanned label). A
+    reservation made without naming a request serves the household's waiting request for that
+    category, if it has one: the household leaves the waiting list either way."""
     require_lender(actor, household.lender_organisation_id)
+    if request is None:
+        request = waiting_request(household, device.category)
     if household.anonymised_at is not None:
         raise LoanRefused("household_anonymised", _("Ce foyer a été anonymisé."))
     if _open_loans_same_category(household, device) and not override_reason.strip():
@@ -80,6 +84,20 @@ def reserve(
         request.status, request.loan_id = RequestStatus.SERVED, loan.id
     _record(loan, "loan.reserved", actor, request_id=request.id if request is not None else None)
     return loan
+
+
+def waiting_request(household: Household, category) -> LoanRequest | None:
+    """The household's oldest waiting request for that category, or None."""
+    return db.session.scalar(
+        select(LoanRequest)
+        .where(
+            LoanRequest.household_id == household.id,
+            LoanRequest.status == RequestStatus.WAITING,
+            LoanRequest.category == category,
+        )
+        .order_by(LoanRequest.requested_on, LoanRequest.id)
+        .limit(1)
+    )
 
 
 def _record(loan: Loan, action: str, actor, note: str = "", **details) -> None:
@@ -155,7 +173,14 @@ def renew(actor, loan: Loan, version) -> None:
     _record(loan, "loan.renewed", actor, due_on=loan.due_on.isoformat(), renewals=loan.renewals)
 
 
-def take_back(actor, loan: Loan, version, condition: str, missing_accessories: list[str]) -> None:
+def take_back(
+    actor,
+    loan: Loan,
+    version,
+    condition: str,
+    missing_accessories: list[str],
+    deposit_returned: bool | None = None,
+) -> None:
     """The device comes back: inspected, then to diagnosis (it must be erased again). What is
     said to be missing is kept as said, handed-over accessories and anything else alike."""
     _begin(actor, loan, version, LoanAction.RETURN)
@@ -170,6 +195,16 @@ def take_back(actor, loan: Loan, version, condition: str, missing_accessories: l
         Action.RETURN,
         Context(actor=actor, via=Via.LOAN, note=condition, details={"loan": loan.reference}),
     )
+    if loan.deposit_euros and deposit_returned is None:
+        raise InvalidInput(
+            "deposit_outcome_required",
+            _(
+                "Le foyer avait versé une caution de %(n)d € : dites si elle lui est rendue ou "
+                "si l'association la conserve.",
+                n=loan.deposit_euros,
+            ),
+            details={"deposit_returned": "required"},
+        )
     missing = list(dict.fromkeys(a.strip() for a in missing_accessories if a.strip()))
     check_fields(Loan, {"return_condition": condition})
     check_fields(Device, {"accessories": ", ".join(missing)})
@@ -177,7 +212,14 @@ def take_back(actor, loan: Loan, version, condition: str, missing_accessories: l
     _close(loan)
     loan.return_condition = condition.strip()
     loan.missing_accessories = missing
-    _record(loan, "loan.returned", actor, missing=loan.missing_accessories)
+    loan.deposit_returned = deposit_returned if loan.deposit_euros else None
+    _record(
+        loan,
+        "loan.returned",
+        actor,
+        missing=loan.missing_accessories,
+        deposit_returned=loan.deposit_returned,
+    )
 
 
 def convert_to_gift(actor, loan: Loan, version, note: str = "") -> None:

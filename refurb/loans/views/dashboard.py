@@ -16,7 +16,7 @@ from refurb.loans import privacy
 from refurb.loans.enums import LoanStatus, RequestStatus
 from refurb.loans.forms import LoanActionForm, SettingsForm
 from refurb.loans.models import Household, Loan, LoanRequest, Reminder
-from refurb.loans.reminders import mark_called
+from refurb.loans.reminders import DUE_SOON_DAYS, mark_called
 from refurb.loans.scoping import reminder_for, scoped
 from refurb.loans.services import settings as loan_settings
 from refurb.loans.views import LENDER, bp, lender_choices
@@ -89,6 +89,7 @@ def dashboard():
         "loans/dashboard.html",
         today=today,
         to_call=calls,
+        due_soon_days=DUE_SOON_DAYS,
         overdue=[loan for loan in loans if loan.is_overdue(today)],
         due_soon=[
             loan

@@ -21,7 +21,9 @@ from refurb.loans.scoping import household_for, scoped
 from refurb.loans.services import households as services
 from refurb.loans.views import LENDER, bp, lender_choices
 from refurb.lookups import get_or_none
+from refurb.sql import containing
 from refurb.territory.services import all_communes
+from refurb.transaction import tried
 from refurb.web import confirmation_page, confirmed, form_status, refusal_shown
 
 
@@ -35,18 +37,21 @@ def _digits(column):
 def _search(statement, typed: str):
     """Households whose reference matches what was typed, or, for the household's own lenders
     only (DESIGN §6), whose contact name or phone number does."""
-    words = typed.strip().replace("%", "").replace("_", "")
+    words = typed.strip()
     if not words:
         return statement
-    matches = [Household.reference.ilike(f"%{words}%")]
+    matches = [containing(Household.reference, words)]
     own = current_user.organisation_ids(Role.LENDER)
-    if own:
-        identity = [Household.contact_name.ilike(f"%{words}%")]
-        digits = "".join(c for c in words if c.isdigit())
-        if len(digits) >= 4:
-            if digits.startswith("33") and len(digits) > 9:  # +33 6 … typed for 06 …
-                digits = "0" + digits[2:]
-            identity.append(_digits(Household.contact_phone).contains(digits[-9:]))
+    identity = []
+    if own and len(words) >= 3:  # a name: three letters at least, not a list of everyone
+        identity.append(containing(Household.contact_name, words))
+    digits = "".join(c for c in words if c.isdigit())
+    if own and len(digits) >= 4:
+        # Compared without the leading 0 or +33, so 06 12… finds +33 6 12… and the reverse.
+        if digits.startswith("33") and len(digits) > 9:
+            digits = digits[2:]
+        identity.append(_digits(Household.contact_phone).contains(digits.lstrip("0")))
+    if identity:
         matches.append(and_(Household.lender_organisation_id.in_(own), or_(*identity)))
     return statement.where(or_(*matches))
 
@@ -235,6 +240,10 @@ def erase_household(household_id):
     if not form.validate_on_submit():
         abort(400)
     if not confirmed(form):
+        with refusal_shown() as trial:  # an open loan refuses it now, before asking
+            tried(lambda: privacy.erase_on_request(household, current_user))
+        if not trial.ok:
+            return redirect(url_for(".household", household_id=household.id))
         return confirmation_page(
             _("Effacer l'identité du foyer %(ref)s", ref=household.reference),
             _(

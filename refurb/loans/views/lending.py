@@ -25,11 +25,14 @@ from refurb.loans.forms import (
     ReturnForm,
     SignedAgreementForm,
 )
+from refurb.loans.models import LoanRequest
 from refurb.loans.scoping import household_for, loan_for, request_for
 from refurb.loans.services import lending
 from refurb.loans.services.settings import current_terms, settings_for
 from refurb.loans.views import LENDER, bp
 from refurb.loans.workflow import LoanAction
+from refurb.sql import containing
+from refurb.transaction import keep_even_if_refused, tried
 from refurb.web import (
     confirmation_page,
     confirmed,
@@ -38,7 +41,7 @@ from refurb.web import (
     refusal_shown,
 )
 
-PICKER_SIZE = 50
+PICKER_SIZE = 20
 
 
 def ready_devices(category: Category | None, typed: str) -> tuple[list[Device], int]:
@@ -49,9 +52,8 @@ def ready_devices(category: Category | None, typed: str) -> tuple[list[Device], 
         query = query.where(Device.category == category)
     words = typed.strip()
     if words:
-        pattern = f"%{words.replace('%', '').replace('_', '')}%"
         query = query.where(
-            or_(Device.tag.ilike(pattern), Device.brand.ilike(pattern), Device.model.ilike(pattern))
+            or_(*(containing(column, words) for column in (Device.tag, Device.brand, Device.model)))
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     found = db.session.scalars(
@@ -74,9 +76,21 @@ def new_loan():
     if not form.is_submitted() and request.args.get("tag"):
         form.tag.data = request.args["tag"]
     chosen = request.form.get("device", "")
-    if form.is_submitted() and chosen:
+    typed = (form.tag.data or "").strip()
+    if form.is_submitted() and chosen and not typed:
         form.tag.data = chosen  # a device picked in the list rather than scanned
-    if form.validate_on_submit():
+    if form.is_submitted() and chosen and typed and typed.upper() != chosen.upper():
+        form.validate()
+        form.tag.errors = [
+            *form.tag.errors,
+            _(
+                "Vous avez choisi %(chosen)s dans la liste et tapé %(typed)s : gardez l'un des "
+                "deux.",
+                chosen=chosen,
+                typed=typed,
+            ),
+        ]
+    elif form.validate_on_submit():
         with refusal_shown(form, "tag") as outcome:
             device = device_by_tag(form.tag.data)
             loan = lending.reserve(
@@ -93,6 +107,17 @@ def new_loan():
             )
             return redirect(url_for(".loan", loan_id=loan.id))
     wanted = loan_request.category if loan_request else None
+    if wanted is None:  # the category the household waits for, if it waits for one
+        waiting = db.session.scalar(
+            select(LoanRequest.category)
+            .where(
+                LoanRequest.household_id == household.id,
+                LoanRequest.status == RequestStatus.WAITING,
+            )
+            .order_by(LoanRequest.priority, LoanRequest.requested_on)
+            .limit(1)
+        )
+        wanted = waiting
     filter_value = request.values.get("categorie", wanted.value if wanted else "")
     category = Category(filter_value) if filter_value in Category._value2member_map_ else None
     typed = request.values.get("q", "")[:80]
@@ -135,6 +160,8 @@ def _forms(loan, **posted) -> dict:
 
 
 def _loan_page(loan, status: int = 200, **posted):
+    if status >= 400:  # a refused page shows the identity too: its view is logged all the same
+        keep_even_if_refused()  # (the refused step's own writes were rolled back already)
     returned_late = None
     if loan.ended_on and loan.due_on and loan.status == LoanStatus.RETURNED:
         returned_late = (loan.ended_on - loan.due_on).days
@@ -185,7 +212,10 @@ def _perform(action: LoanAction, loan, form) -> None:
         )
     elif action == LoanAction.RETURN:
         missing = [*form.missing.data, *_list(form.missing_other.data)]
-        lending.take_back(current_user, loan, version, form.return_condition.data, missing)
+        returned = {"yes": True, "no": False}.get(form.deposit_returned.data)
+        lending.take_back(
+            current_user, loan, version, form.return_condition.data, missing, returned
+        )
     elif action == LoanAction.RENEW:
         lending.renew(current_user, loan, version)
     elif action == LoanAction.CONVERT_TO_GIFT:
@@ -197,12 +227,15 @@ def _perform(action: LoanAction, loan, form) -> None:
         lending.cancel(current_user, loan, version, form.note.data or "")
 
 
-@bp.route("/prets/<int:loan_id>/actions/<action>", methods=["POST"])
+@bp.route("/prets/<int:loan_id>/actions/<action>", methods=["GET", "POST"])
 @allow(*LENDER)
 def loan_action(loan_id, action):
     """One step of the loan workflow, posted from the loan page. A refused step shows the loan
-    page again with the form as typed; an irreversible one asks for confirmation first."""
+    page again with the form as typed; an irreversible one asks for confirmation first. The
+    address of a refused page, reopened later, leads back to the loan."""
     loan = loan_for(current_user, loan_id)
+    if request.method == "GET":
+        return redirect(url_for(".loan", loan_id=loan.id))
     try:
         chosen = LoanAction(action)
     except ValueError:
@@ -215,9 +248,9 @@ def loan_action(loan_id, action):
     if not form.validate_on_submit():
         return _loan_page(loan, 400, **{name: form})
     if transition.irreversible and not confirmed(form):
-        blocked = workflow.refusal(loan, chosen)
-        if blocked is not None:  # say so now, not after the confirmation
-            form.form_errors.append(blocked.message)
+        with refusal_shown(form) as trial:  # a refusal is said now, not after the confirmation
+            tried(lambda: _perform(chosen, loan, form))
+        if not trial.ok:
             return _loan_page(loan, 409, **{name: form})
         return confirmation_page(
             _("%(action)s : prêt %(ref)s", action=transition.label, ref=loan.reference),

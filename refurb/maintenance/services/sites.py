@@ -35,12 +35,12 @@ SITE_FIELDS = (
 )
 
 
-def _check(fields: dict, maintainer_ids: list[int]) -> list[User]:
+def _check(fields: dict, maintainer_ids: list[int], site=None) -> list[User]:
     if "name" in fields and not fields["name"].strip():
         raise InvalidInput(
             "name_required", _("Le nom du lieu est obligatoire."), details={"name": "required"}
         )
-    check_fields(Site, fields)
+    check_fields(Site, fields, site)
     if fields.get("commune_code") and db.session.get(Commune, fields["commune_code"]) is None:
         raise InvalidInput(
             "unknown_commune", _("Commune inconnue dans le Gers."), details={"commune": "unknown"}
@@ -90,7 +90,7 @@ def create_site(actor, *, maintainer_ids=(), needs=None, **fields) -> Site:
 
 def update_site(site: Site, actor, version, *, maintainer_ids=None, needs=None, **fields) -> None:
     check_version(site, version)
-    maintainers = _check(fields, list(maintainer_ids or []))
+    maintainers = _check(fields, list(maintainer_ids or []), site)
     for key, value in fields.items():
         setattr(site, key, value)
     if maintainer_ids is not None:

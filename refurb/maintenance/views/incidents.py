@@ -14,6 +14,7 @@ from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.inventory.services.lookup import device_by_tag
+from refurb.inventory.views.scan import public_label_page
 from refurb.lookups import get_or_none
 from refurb.maintenance.enums import (
     IncidentCategory,
@@ -168,6 +169,4 @@ def public_report(tag):
         status = outcome.refusal.status
     else:
         status = 400
-    return render_template(
-        "inventory/scanned_public.html", device=device, site=site, report_form=form
-    ), status
+    return public_label_page(device, site, form), status

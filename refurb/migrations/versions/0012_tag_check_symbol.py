@@ -1,6 +1,7 @@
 """tags end in a check symbol from the 32-symbol alphabet (Damm) instead of mod 37
 
-Rewrites the tags of devices, of pre-printed batches and those named in events' details. The
+Rewrites the tags of devices, of pre-printed batches and those named in events' details
+("tag", "device", "tags"). The
 payload of a tag does not change, so a tag stays unique. Both checks are written out here, as
 they were on this date, so that this migration keeps its meaning if refurb's code changes.
 
@@ -78,17 +79,27 @@ def _convert(old, new):
             sa.text("UPDATE issued_tags SET tag = :new WHERE tag = :old"),
             renamed[start : start + BATCH],
         )
+    # Events name devices by tag under "tag", "device" (loans, incidents) and "tags" (visits).
     events = connection.execute(
-        sa.text("SELECT id, details FROM events WHERE CAST(details AS TEXT) LIKE :key"),
-        {"key": '%"tag"%'},
+        sa.text(
+            "SELECT id, details FROM events WHERE CAST(details AS TEXT) LIKE :tag"
+            " OR CAST(details AS TEXT) LIKE :device OR CAST(details AS TEXT) LIKE :tags"
+        ),
+        {"tag": '%"tag"%', "device": '%"device"%', "tags": '%"tags"%'},
     ).all()
     mended = []
     for id_, details in events:
         details = json.loads(details) if isinstance(details, str) else dict(details or {})
-        if isinstance(details.get("tag"), str):
-            tag = _rewrite(details["tag"], old, new)
-            if tag != details["tag"]:
-                mended.append({"id": id_, "details": json.dumps({**details, "tag": tag})})
+        rewritten = dict(details)
+        for key in ("tag", "device"):
+            if isinstance(details.get(key), str):
+                rewritten[key] = _rewrite(details[key], old, new)
+        if isinstance(details.get("tags"), list):
+            rewritten["tags"] = [
+                _rewrite(t, old, new) if isinstance(t, str) else t for t in details["tags"]
+            ]
+        if rewritten != details:
+            mended.append({"id": id_, "details": json.dumps(rewritten)})
     value = "CAST(:details AS JSON)" if connection.dialect.name == "postgresql" else ":details"
     for start in range(0, len(mended), BATCH):
         connection.execute(

@@ -20,7 +20,8 @@
   function say(text) { status.textContent = text; }
 
   function tagFrom(text) {
-    const path = text.includes("/t/") ? text.split("/t/").pop() : text;
+    // A label's QR code reads HTTPS://HOST/T/GN-… (upper case); a typed URL may read /t/.
+    const path = /\/t\//i.test(text) ? text.split(/\/t\//i).pop() : text;
     return decodeURIComponent(path.split(/[?#]/)[0]).trim();
   }
 
