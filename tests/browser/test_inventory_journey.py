@@ -58,7 +58,8 @@ def test_intake_to_ready_on_a_phone(visit, create_user, create_organisation, tmp
     tab.check()
     assert page.get_by_text("L'appareil est maintenant « Prêt au réemploi »").is_visible()
 
-    history = page.locator("ol.history")
+    page.get_by_text("étapes plus anciennes").click()  # the older steps are folded
+    history = page.locator("#historique ~ ol.history, #historique ~ details ol.history")
     for entry in (
         "Reçu dans l'inventaire",
         "Diagnostic commencé (Reçu → En diagnostic)",

@@ -25,6 +25,9 @@ def test_device_household_and_user_pages_fit_320_px(
         tab.sign_in(technician.email, technician.password)
         tab.go(f"/appareils/{device.tag}")
         assert overflow(tab.page) <= 0, (width, "device")
+        # The actions of the moment are on the first screen, before the summary and history.
+        steps = tab.page.get_by_role("heading", name="Prochaines étapes").bounding_box()
+        assert steps["y"] < 800, (width, steps)
         tab = visit({"width": width, "height": 800})
         tab.sign_in(lender.email, lender.password)
         tab.go(f"/foyers/{household.id}")

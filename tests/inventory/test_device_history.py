@@ -22,3 +22,16 @@ def test_the_history_is_written_as_what_happened(client, technician, make_device
     assert "<strong>Reçu dans l'inventaire</strong>" in history
     assert "Commencer le diagnostic" not in history
     assert State.DIAGNOSIS.label in history
+
+
+def test_the_latest_steps_show_and_the_older_ones_fold(client, technician, make_device):
+    sign_in(client, technician.email, technician.password)
+    device = make_device()
+    for _ in range(3):  # three label prints after the reception: four steps in all
+        client.post(
+            "/etiquettes", data={"mode": "tags", "tags": device.tag, "template": "brother-62x29"}
+        )
+    page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
+    shown, folded = page[page.index('id="historique"') :].split("<details>")
+    assert shown.count("<li>") == 3
+    assert "plus ancienne" in folded and "Reçu" in folded  # the reception, folded away
