@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from refurb.db_types import today
 from refurb.extensions import db
 
 
@@ -24,7 +25,7 @@ def next_reference(name: str, width: int = 4, on: date | None = None) -> str:
     """Take the next number for `name` this year, atomically on both databases: the counter row
     is created if missing (a concurrent creation is not an error), then incremented and read
     in one UPDATE … RETURNING, which holds the row until the transaction ends."""
-    year = (on or date.today()).year
+    year = (on or today()).year
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from refurb.db_types import today
 from refurb.i18n import NARROW_NO_BREAK_SPACE, french_spacing
 
 # Every PDF of refurb is sent over HTTP or written to a file, both binary-safe: streams are
@@ -138,7 +139,7 @@ def signature_block(left: str, right: str, *, closing: Sequence = ()) -> KeepTog
 def render(title: str, reference: str, story: list, *, issued_on: date | None = None) -> bytes:
     """Lay out a document on A4 pages with header, reference and page numbers."""
     buffer = io.BytesIO()
-    issued = (issued_on or date.today()).strftime("%d/%m/%Y")
+    issued = (issued_on or today()).strftime("%d/%m/%Y")
 
     def frame(canvas, document):
         canvas.saveState()

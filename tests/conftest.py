@@ -8,7 +8,7 @@ helpers open their own context and return plain values.
 import os
 import threading
 from contextlib import contextmanager
-from datetime import date
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +20,7 @@ from refurb.auth import services
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.commands import init_database
+from refurb.db_types import today as db_today
 from refurb.extensions import db
 from refurb.inventory.enums import Category, State
 from refurb.inventory.services import intake
@@ -28,11 +29,17 @@ from refurb.loans.services.households import create_household
 from refurb.maintenance.protocol import seed_plans
 from refurb.reports.targets import seed_targets
 
+pytest_plugins = ["tests.endpoint_census"]  # every route answered by a test of its own
+
 POSTGRES_URL = os.environ.get(
     "REFURB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REFERENCE_TABLES = {"communes", "epcis", "alembic_version"}
 PASSWORD = "correct horse battery"
+# Dates in fixtures follow the day the suite runs (the app's clock), never a fixed calendar
+# day: the suite gives the same results whatever the date (checked a year back and ahead).
+TODAY = db_today()
+VERIFIED_ON = TODAY - timedelta(days=61)
 
 
 def pytest_addoption(parser):
@@ -264,11 +271,11 @@ def make_household(in_app, lender, lender_org):
             "commune_code": "32013",
             "size": 3,
             "criterion": Criterion.RSA,
-            "verified_on": date(2026, 10, 1),
+            "verified_on": VERIFIED_ON,
             "contact_name": "Mme Durand",
             "contact_email": "durand@exemple.fr",
             "contact_phone": "06 12 34 56 78",
-            "consent_on": date(2026, 10, 1),
+            "consent_on": VERIFIED_ON,
         }
         values.update(fields)
         with in_app():

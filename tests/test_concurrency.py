@@ -12,6 +12,7 @@ from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan
+from tests.conftest import VERIFIED_ON
 
 THREADS = 8
 
@@ -39,7 +40,7 @@ def household(client, headers, organisation_id):
             "commune_code": "32013",
             "size": 2,
             "criterion": "rsa",
-            "verified_on": "2026-10-01",
+            "verified_on": VERIFIED_ON.isoformat(),
         },
     ).json["id"]
 

@@ -23,6 +23,7 @@ from refurb.inventory.services import intake, workshop
 from refurb.loans.enums import Criterion, LoanStatus
 from refurb.loans.models import Household, Loan
 from refurb.loans.services import households, lending
+from tests.conftest import VERIFIED_ON
 
 DIRECT = [
     Action.START_DIAGNOSIS,
@@ -62,7 +63,7 @@ def machine_for(app, ids):
                 commune_code="32013",
                 size=2,
                 criterion=Criterion.RSA,
-                verified_on=date(2026, 10, 1),
+                verified_on=VERIFIED_ON,
             )
             db.session.commit()
             self.device_id, self.household_id = device.id, household.id

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from refurb.extensions import db
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.inventory.services import intake
-from tests.conftest import PASSWORD, POSTGRES_URL, REFERENCE_TABLES, require_tool
+from tests.conftest import PASSWORD, POSTGRES_URL, REFERENCE_TABLES, TODAY, require_tool
 
 ROWS = 50_000  # the most one import takes: several seconds of work to interrupt
 
@@ -159,7 +160,11 @@ def test_a_server_killed_during_a_recycling_batch_recycles_all_or_none(
     token = json_post(
         base + "/api/v1/auth/token", {"email": technician.email, "password": PASSWORD}
     )
-    body = {"recycler_id": recycler.id, "handed_over_on": "2026-11-30", "tags": tags}
+    body = {
+        "recycler_id": recycler.id,
+        "handed_over_on": (TODAY - timedelta(days=1)).isoformat(),
+        "tags": tags,
+    }
 
     def post():
         json_post(base + "/api/v1/recycling-batches", body, token["token"])

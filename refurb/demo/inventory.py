@@ -10,6 +10,7 @@ from sqlalchemy import select
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind
 from refurb.db_types import clock_at
+from refurb.db_types import today as clock_today
 from refurb.extensions import db
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import (
@@ -122,7 +123,7 @@ class Generator:
         )
 
     def run(self) -> None:
-        today = date.today()
+        today = clock_today()
         start = today - timedelta(days=540)
         donors = []
         for name, kind, commune in DONORS:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import OrganisationKind
 from refurb.db_types import clock_at
+from refurb.db_types import today as clock_today
 from refurb.extensions import db
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
@@ -51,7 +52,7 @@ def _at(day: date) -> datetime:
 
 def load_loans(households_per_lender: int = 12) -> None:
     rng = random.Random(4)
-    today = date.today()
+    today = clock_today()
     lenders = list(
         db.session.scalars(
             select(Organisation)

@@ -1,11 +1,11 @@
 """Inventory documents: donation receipt, erasure certificate, recycling handover slip."""
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from refurb.db_types import today
 from refurb.i18n import decimal, french_plural
 from refurb.inventory.enums import ErasureMethod
 from refurb.pdf_layout import SMALL, SPACE, facts, grid, para, render, signature_block
@@ -171,5 +171,5 @@ def handover_slip(batch, devices) -> bytes:
         "Bordereau de remise au recycleur",
         batch.reference,
         story,
-        issued_on=batch.handed_over_on if batch.handed_over_on <= date.today() else None,
+        issued_on=batch.handed_over_on if batch.handed_over_on <= today() else None,
     )

@@ -8,7 +8,7 @@ from refurb.auth.roles import Role
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device, Donor
 from refurb.loans.models import Household, Loan
-from tests.conftest import sign_in
+from tests.conftest import VERIFIED_ON, sign_in
 
 
 def count(in_app, model) -> int:
@@ -89,7 +89,7 @@ def test_8_handover_dates_far_from_today_are_refused(
             "commune_code": "32013",
             "size": 2,
             "criterion": "rsa",
-            "verified_on": "2026-10-01",
+            "verified_on": VERIFIED_ON.isoformat(),
         },
     ).json
     loan = client.post(
@@ -130,7 +130,7 @@ def test_10_integers_are_strict(client, api_token, lender_org, in_app):
         "commune_code": "32013",
         "size": 2.5,
         "criterion": "rsa",
-        "verified_on": "2026-10-01",
+        "verified_on": VERIFIED_ON.isoformat(),
     }
     refused(client.post("/api/v1/households", json=body, headers=lender), "invalid_input", "size")
     assert count(in_app, Household) == 0
@@ -168,9 +168,9 @@ def test_11_contact_fields_longer_than_their_columns_and_future_consent(
         "commune_code": "32013",
         "size": 2,
         "criterion": "rsa",
-        "verified_on": "2026-10-01",
+        "verified_on": VERIFIED_ON.isoformat(),
         "contact_name": "Durand",
-        "consent_on": "2026-10-01",
+        "consent_on": VERIFIED_ON.isoformat(),
     }
     too_long = client.post(
         "/api/v1/households", json={**body, "contact_name": "x" * 500}, headers=lender

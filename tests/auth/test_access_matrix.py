@@ -7,8 +7,6 @@ refused (401/403) and never gets a server error; a role not allowed gets 403 (HT
 (API); a lender reaching another association's record gets 404; nobody but the owning
 association's lenders reaches a household's identity (the coordinator included: 403)."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ from refurb.loans.services import lending
 from refurb.maintenance.enums import IncidentCategory, IncidentImpact, IncidentSource, SiteKind
 from refurb.maintenance.models import Plan
 from refurb.maintenance.services import incidents, sites, visits
-from tests.conftest import sign_in
+from tests.conftest import VERIFIED_ON, sign_in
 
 T, M, L, A, S, V = (
     Role.TECHNICIAN,
@@ -360,4 +358,4 @@ def test_the_matrix_saw_the_records_it_names(in_app, foreign):
         owner = session.get(Organisation, foreign["organisation_id"])
         assert household.lender_organisation_id == owner.id and household.has_identity
         assert db.session.get(Reminder, foreign["reminder_id"]).loan_id == foreign["loan_id"]
-        assert household.verified_on == date(2026, 10, 1)
+        assert household.verified_on == VERIFIED_ON

@@ -10,7 +10,7 @@ from refurb.inventory.models import Device
 from refurb.loans.enums import Criterion
 from refurb.loans.models import Household
 from refurb.loans.services.households import add_request
-from tests.conftest import require_tool
+from tests.conftest import VERIFIED_ON, require_tool
 
 
 def pdf_text(data: bytes) -> str:
@@ -21,7 +21,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_waiting_list_to_return(visit, lender, make_household, make_device, in_app):
-    household = make_household(criterion=Criterion.CSS, verified_on=date(2026, 10, 1))
+    household = make_household(criterion=Criterion.CSS, verified_on=VERIFIED_ON)
     device = make_device(State.READY)
     with in_app() as session:
         add_request(
@@ -67,6 +67,7 @@ def test_waiting_list_to_return(visit, lender, make_household, make_device, in_a
     page.get_by_role("textbox", name="État de l'appareil au retour").fill("Bon état")
     page.get_by_role("checkbox", name="housse").check()
     page.get_by_role("textbox", name="Autres manquants").fill("souris")
+    page.get_by_label("Caution").select_option(label="rendue au foyer")
     page.get_by_role("button", name="Enregistrer le retour").click()
     tab.check()
     assert page.get_by_text("Retour enregistré").is_visible()

@@ -1,6 +1,7 @@
 """Inventory API: the same rules as the pages, with DESIGN §7's error format."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, State
+from tests.conftest import TODAY, VERIFIED_ON
 
 FIXTURES = Path(__file__).parent / "data"
 
@@ -210,15 +212,21 @@ def test_donors_collections_and_recycling(client, bearer, make_device, create_or
     assert donor.status_code == 201
     collection = client.post(
         "/api/v1/collections",
-        json={"donor_id": donor.json["id"], "collected_on": "2026-10-01"},
+        json={"donor_id": donor.json["id"], "collected_on": VERIFIED_ON.isoformat()},
         headers=bearer,
     )
-    assert collection.status_code == 201 and collection.json["reference"].startswith("COL-2026-")
+    assert collection.status_code == 201 and collection.json["reference"].startswith(
+        f"COL-{VERIFIED_ON.year}-"
+    )
     recycler = create_organisation("Ecologic", OrganisationKind.RECYCLER)
     screen = make_device(State.PARTS, category=Category.SCREEN)
     batch = client.post(
         "/api/v1/recycling-batches",
-        json={"recycler_id": recycler.id, "handed_over_on": "2026-11-01", "tags": [screen.tag]},
+        json={
+            "recycler_id": recycler.id,
+            "handed_over_on": (TODAY - timedelta(days=30)).isoformat(),
+            "tags": [screen.tag],
+        },
         headers=bearer,
     )
     assert batch.status_code == 201 and batch.json["total_weight_kg"] == 4.5

@@ -3,7 +3,7 @@
 import csv
 import io
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +25,9 @@ from refurb.inventory.enums import (
 from refurb.inventory.models import Collection, Device
 from refurb.inventory.ords import COLUMNS, export_ords, scrub
 from refurb.inventory.services import intake, recycling, workshop
-from tests.conftest import require_tool
+from tests.conftest import TODAY, require_tool
+
+COLLECTED_ON = TODAY - timedelta(days=200)
 
 
 def pdf_text(data: bytes) -> str:
@@ -92,9 +94,7 @@ def test_donation_receipt_lists_what_was_received(in_app, technician):
     with in_app() as session:
         actor = session.get(User, technician.id)
         donor = intake.create_donor(actor, "Gascogne Logistique", DonorKind.ENTREPRISE)
-        collection = intake.create_collection(
-            actor, donor, date(2026, 3, 12), place="L'Isle-Jourdain"
-        )
+        collection = intake.create_collection(actor, donor, COLLECTED_ON, place="L'Isle-Jourdain")
         devices = [
             intake.receive_device(
                 actor,
@@ -108,7 +108,11 @@ def test_donation_receipt_lists_what_was_received(in_app, technician):
         ]
         text = pdf_text(donation_receipt(collection, devices))
     assert "Attestation de remise de matériel" in text
-    assert "Gascogne Logistique" in text and "12/03/2026" in text and collection.reference in text
+    assert (
+        "Gascogne Logistique" in text
+        and f"{COLLECTED_ON:%d/%m/%Y}" in text
+        and collection.reference in text
+    )
     assert all(d.tag in text for d in devices) and "3 appareils" in text
 
 
@@ -150,7 +154,7 @@ def _received(in_app, technician, count, **fields):
     with in_app():
         actor = db.session.get(User, technician.id)
         donor = intake.create_donor(actor, "Mairie de Fleurance", DonorKind.COLLECTIVITE)
-        collection = intake.create_collection(actor, donor, date(2026, 3, 12), place="Fleurance")
+        collection = intake.create_collection(actor, donor, COLLECTED_ON, place="Fleurance")
         for n in range(count):
             intake.receive_device(
                 actor,

@@ -1,6 +1,7 @@
 """Inventory through the test client: intake, device page, actions, locking, lists, roles."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.inventory.readiness import media_not_erased
 from refurb.inventory.tags import format_tag
-from tests.conftest import sign_in
+from tests.conftest import TODAY, sign_in
 
 
 @pytest.fixture
@@ -201,7 +202,7 @@ def test_recycling_is_all_or_nothing(
     laptop = make_device(State.DIAGNOSIS)  # has no medium recorded, but a laptop: refused
     data = {
         "recycler_id": recycler.id,
-        "handed_over_on": "2026-11-01",
+        "handed_over_on": (TODAY - timedelta(days=30)).isoformat(),
         "tags": f"{printer.tag}\n{laptop.tag}\nGN-XXXX",
     }
     response = client.post("/recyclage/nouveau", data=data)
@@ -238,7 +239,11 @@ def test_donor_collection_receipt(client, workshop_user, in_app):
     donor_id = int(response.location.rsplit("/", 1)[1])
     response = client.post(
         "/collectes/nouvelle",
-        data={"donor_id": donor_id, "collected_on": "2026-10-02", "place": "Entrepôt"},
+        data={
+            "donor_id": donor_id,
+            "collected_on": (TODAY - timedelta(days=60)).isoformat(),
+            "place": "Entrepôt",
+        },
     )
     assert response.status_code == 302 and "collection_id=" in response.location
     collection_id = int(response.location.split("collection_id=")[1])
@@ -297,7 +302,6 @@ def test_the_specifications_form_has_its_own_page(client, login_as, make_device)
 def test_the_intake_collection_choice_names_the_donor_in_one_query(
     app, client, workshop_user, in_app
 ):
-    from datetime import date
 
     from refurb.inventory.enums import DonorKind
     from refurb.inventory.services import intake
@@ -310,13 +314,13 @@ def test_the_intake_collection_choice_names_the_donor_in_one_query(
             session.commit()
             return reference
 
-    first = collect("Gascogne Logistique", date(2026, 11, 23))
+    first = collect("Gascogne Logistique", TODAY - timedelta(days=8))
     with app.app_context(), statements() as few:
         page = client.get("/appareils/nouveau").get_data(as_text=True)
-    assert f"{first} — Gascogne Logistique (23/11/2026)</option>" in page
+    assert f"{first} — Gascogne Logistique ({TODAY - timedelta(days=8):%d/%m/%Y})</option>" in page
     for n in range(5):
-        collect(f"Mairie {n}", date(2026, 11, n + 1))
+        collect(f"Mairie {n}", TODAY - timedelta(days=30 - n))
     with app.app_context(), statements() as many:
         page = client.get("/appareils/nouveau").get_data(as_text=True)
-    assert "— Mairie 4 (05/11/2026)</option>" in page
+    assert f"— Mairie 4 ({TODAY - timedelta(days=26):%d/%m/%Y})</option>" in page
     assert len(many) == len(few)

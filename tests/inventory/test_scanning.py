@@ -1,7 +1,7 @@
 """/t/<tag> for each role, unclaimed and mistyped tags, anonymous visitors, /scan, bulk
 scanning, and printing (page, API, command) recorded in the history."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from refurb.inventory.enums import DonorKind, State
 from refurb.inventory.models import Device, IssuedTag
 from refurb.inventory.services import intake
 from refurb.inventory.tags import format_tag
+from tests.conftest import TODAY
 
 PRIVATE = ("PF1SERIAL77", "Gascogne Logistique", "note interne", "COL-")
 
@@ -22,7 +23,7 @@ def deployed(make_device, make_site, in_app):
     made = make_device(State.DEPLOYED, serial_number="PF1SERIAL77", notes="note interne")
     with in_app() as session:
         donor = intake.create_donor(None, "Gascogne Logistique", DonorKind.ENTREPRISE)
-        collection = intake.create_collection(None, donor, date(2026, 1, 5))
+        collection = intake.create_collection(None, donor, TODAY - timedelta(days=330))
         device = session.get(Device, made.id)
         device.collection_id = collection.id
         device.site_id = site.id

@@ -4,22 +4,24 @@ the identity logged."""
 
 import html
 import json
-from datetime import date
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.history.models import Event
 from refurb.inventory.enums import State
-from tests.conftest import sign_in
+from tests.conftest import TODAY, VERIFIED_ON, sign_in
 from tests.loans.test_privacy_reminders import active_loan
+
+START = TODAY - timedelta(days=29)
 
 
 def _loaned_household(session_as, lender, make_household, make_device):
     household = make_household(referring_organisation="CCAS d'Auch")
     device = make_device(State.READY)
     with session_as(lender) as (session, actor):
-        loan = active_loan(session, actor, household.id, device.id, date(2026, 11, 2))
+        loan = active_loan(session, actor, household.id, device.id, START)
         reference, due_on = loan.reference, loan.due_on
         session.commit()
     return household, device, reference, due_on
@@ -44,7 +46,7 @@ def test_the_json_download_has_french_keys_and_values(
     ]
     assert data["Référence du foyer"] == household.reference
     assert data["Critère d'éligibilité"] == "RSA"
-    assert data["Critère vérifié le"] == "01/10/2026"
+    assert data["Critère vérifié le"] == f"{VERIFIED_ON:%d/%m/%Y}"
     assert data["Coordonnées"] == {
         "Nom": "Mme Durand",
         "Téléphone": "06 12 34 56 78",
@@ -54,7 +56,7 @@ def test_the_json_download_has_french_keys_and_values(
     assert loan["Référence"] == loan_reference and loan["Appareil"] == device.tag
     assert loan["Type d'appareil"] == "Ordinateur portable"
     assert loan["Statut"] == "En cours"
-    assert loan["Remis le"] == "02/11/2026"
+    assert loan["Remis le"] == f"{START:%d/%m/%Y}"
     assert loan["À rendre le"] == due_on.strftime("%d/%m/%Y")
     for english in ("reference", "criterion", "contact", "loans", "status", "rsa", "active"):
         assert english not in data and english not in loan.values()
@@ -84,7 +86,7 @@ def test_the_printable_page_shows_the_same_data(
     assert "<dt>Orienté par</dt><dd>CCAS d'Auch</dd>" in text
     assert "<dt>E-mail</dt><dd>durand@exemple.fr</dd>" in text
     assert f"<td>{loan_reference}</td><td>{device.tag}</td><td>Ordinateur portable</td>" in text
-    assert "<td>En cours</td><td>02/11/2026</td>" in text
+    assert f"<td>En cours</td><td>{START:%d/%m/%Y}</td>" in text
 
     coordinator, other = create_user(Role.ADMIN), app.test_client()
     sign_in(other, coordinator.email, coordinator.password)

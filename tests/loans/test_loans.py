@@ -1,6 +1,6 @@
 """Each loan transition, allowed and refused, below HTTP; all through the device lifecycle."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,6 +11,9 @@ from refurb.inventory.models import Device
 from refurb.loans.enums import LoanStatus, RequestStatus
 from refurb.loans.models import Household, LoanRequest
 from refurb.loans.services import households, lending
+from tests.conftest import TODAY
+
+START = TODAY - timedelta(days=29)
 
 
 def test_reserve_checkout_renew_return(session_as, lender, make_household, make_device):
@@ -28,14 +31,9 @@ def test_reserve_checkout_renew_return(session_as, lender, make_household, make_
         with pytest.raises(DomainError) as refused:
             lending.checkout(actor, loan, loan.version, ["chargeur"], 0, agreement_accepted=False)
         assert refused.value.code == "agreement_required" and device.state == State.RESERVED
-        lending.checkout(
-            actor, loan, loan.version, ["chargeur", "housse"], 20, True, date(2026, 11, 2)
-        )
+        lending.checkout(actor, loan, loan.version, ["chargeur", "housse"], 20, True, START)
         assert loan.status == LoanStatus.ACTIVE and device.state == State.ON_LOAN
-        assert (
-            loan.due_on == date(2026, 11, 2) + timedelta(days=180)
-            and loan.terms.version_number == 1
-        )
+        assert loan.due_on == START + timedelta(days=180) and loan.terms.version_number == 1
         lending.renew(actor, loan, loan.version)
         lending.renew(actor, loan, loan.version)
         with pytest.raises(DomainError) as capped:

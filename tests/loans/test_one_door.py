@@ -17,7 +17,7 @@ from refurb.loans.models import Household, Loan
 from refurb.loans.services import lending
 from refurb.loans.services.settings import update_settings
 from refurb.loans.workflow import LoanAction
-from tests.conftest import sign_in
+from tests.conftest import VERIFIED_ON, sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -64,9 +64,9 @@ def test_the_owning_lender_sees_identity_over_the_api_each_time_logged(
             "commune_code": "32013",
             "size": 2,
             "criterion": "rsa",
-            "verified_on": "2026-10-01",
+            "verified_on": VERIFIED_ON.isoformat(),
             "contact_name": "M. Lafitte",
-            "consent_on": "2026-10-01",
+            "consent_on": VERIFIED_ON.isoformat(),
         },
     )
     assert created.status_code == 201 and created.json["contact"]["contact_name"] == "M. Lafitte"

@@ -1,6 +1,8 @@
 """Loans through the pages and the API: the organisation boundary (guessed ids reveal nothing),
 identity shown to the owning lenders only and every view logged, the whole flow by API."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -11,7 +13,7 @@ from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.loans.models import Household, Loan
 from refurb.loans.services.households import add_request
-from tests.conftest import sign_in
+from tests.conftest import TODAY, sign_in
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def test_the_api_keeps_the_boundary(client, make_household, lender, other_lender
             "commune_code": "32013",
             "size": 2,
             "criterion": "css",
-            "verified_on": "2026-11-01",
+            "verified_on": (TODAY - timedelta(days=30)).isoformat(),
         },
     )
     assert created.status_code == 403 and created.json["error"]["code"] == "other_organisation"
@@ -102,9 +104,9 @@ def test_the_whole_loan_by_api(client, lender, make_device, in_app):
             "commune_code": "32233",
             "size": 4,
             "criterion": "quotient_familial",
-            "verified_on": "2026-11-01",
+            "verified_on": (TODAY - timedelta(days=30)).isoformat(),
             "contact_email": "famille@exemple.fr",
-            "consent_on": "2026-11-01",
+            "consent_on": (TODAY - timedelta(days=30)).isoformat(),
         },
     )
     assert (
@@ -130,10 +132,13 @@ def test_the_whole_loan_by_api(client, lender, make_device, in_app):
             "version": loan["version"],
             "agreement_accepted": True,
             "accessories": ["chargeur"],
-            "start_on": "2026-11-02",
+            "start_on": (TODAY - timedelta(days=29)).isoformat(),
         },
     ).json
-    assert active["status"] == "active" and active["due_on"] == "2027-05-01"
+    assert (
+        active["status"] == "active"
+        and active["due_on"] == (TODAY - timedelta(days=29) + timedelta(days=180)).isoformat()
+    )
     renewed = client.post(
         f"/api/v1/loans/{loan['id']}/renew", json={"version": active["version"]}, headers=headers
     ).json

@@ -19,7 +19,7 @@ from refurb.loans.models import Household, Reminder
 from refurb.loans.reminders import send_reminders
 from refurb.loans.services import lending
 from refurb.loans.services.settings import settings_for
-from tests.conftest import require_tool
+from tests.conftest import TODAY, require_tool
 
 
 class Inbox:
@@ -43,6 +43,9 @@ def smtp(app):
     yield inbox
     app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
     controller.stop()
+
+
+START = TODAY - timedelta(days=29)  # a handover a month ago
 
 
 def active_loan(session, actor, household_id, device_id, start: date):
@@ -154,7 +157,7 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
     household = make_household()
     device = make_device(State.READY, serial_number="PF1AGR77")
     with session_as(lender) as (session, actor):
-        loan = active_loan(session, actor, household.id, device.id, date(2026, 11, 2))
+        loan = active_loan(session, actor, household.id, device.id, START)
         loan.deposit_euros = 30
         text = subprocess.run(
             [pdftotext, "-layout", "-", "-"],
@@ -177,14 +180,14 @@ def test_the_agreement_and_the_return_receipt(session_as, lender, make_household
             "ThinkPad T480",
             "PF1AGR77",
             "chargeur",
-            "02/11/2026",
-            "01/05/2027",
+            f"{START:%d/%m/%Y}",
+            f"{START + timedelta(days=180):%d/%m/%Y}",
             "30 €",
             "version 1",
             "reste la propriété de l'association",
             "180 jours, renouvelable 2 fois, de 90 jours",
             "Fait à ",
-            "le 02/11/2026",
+            f"le {START:%d/%m/%Y}",
         ):
             assert expected in text, expected
         lending.take_back(actor, loan, loan.version, "Écran rayé", ["chargeur"], True)

@@ -4,6 +4,7 @@ from datetime import date
 
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
+from refurb.db_types import today
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
@@ -34,7 +35,7 @@ def create_batch(
         raise InvalidInput(
             "no_devices", _("Ajoutez au moins un appareil au lot."), details={"tags": "empty"}
         )
-    if handed_over_on > date.today():
+    if handed_over_on > today():
         raise InvalidInput(
             "date_in_future",
             _("La date de remise est dans le futur."),

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from refurb.auth.access import allow
 from refurb.auth.forms import ConfirmForm
 from refurb.bounds import check_fields
+from refurb.db_types import utcnow
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.i18n import gettext as _
@@ -51,7 +52,7 @@ def local_day(day) -> datetime | None:
     day (None for none). A later day is refused before this (bounds.PAST_DATES), not changed."""
     if day is None:
         return None
-    now = datetime.now(UTC)
+    now = utcnow()
     if day >= now.astimezone(PARIS).date():
         return now
     return datetime.combine(day, time(12), PARIS).astimezone(UTC)

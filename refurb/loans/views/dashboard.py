@@ -1,13 +1,14 @@
 """The lender's dashboard (loans to hand over, due, overdue, to call), the waiting list and the
 lender's settings."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from refurb.auth.access import allow
+from refurb.db_types import today as clock_today
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import State
@@ -59,7 +60,7 @@ def waiting_list():
 @bp.route("/prets")
 @allow(*LENDER)
 def dashboard():
-    today = date.today()
+    today = clock_today()
     loans = db.session.scalars(
         scoped(
             select(Loan)

@@ -1,7 +1,6 @@
 """Households: list, record, page, edit, waiting-list requests, export and erasure."""
 
 import json
-from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation
 from refurb.auth.roles import Role
+from refurb.db_types import today as clock_today
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category
@@ -120,7 +120,7 @@ def new_household():
     form = HouseholdForm()
     form.organisation_id.choices = lender_choices()
     if not form.is_submitted():
-        form.verified_on.data = date.today()
+        form.verified_on.data = clock_today()
     if form.validate_on_submit():
         organisation = get_or_none(Organisation, form.organisation_id.data)
         with refusal_shown(form) as outcome:
@@ -154,7 +154,7 @@ def household(household_id):
         loans=loans,
         request_form=RequestForm(prefix="r"),
         confirm_form=LoanActionForm(prefix="c"),
-        today=date.today(),
+        today=clock_today(),
     )
 
 
@@ -226,7 +226,7 @@ def household_data(household_id):
     household = household_for(current_user, household_id)
     data = privacy.export(household, current_user)
     return render_template(
-        "loans/household_data.html", household=household, data=data, today=date.today()
+        "loans/household_data.html", household=household, data=data, today=clock_today()
     )
 
 
