@@ -20,7 +20,7 @@ def main() -> None:
         labels.append(
             Label(
                 tag,
-                f"https://refurb.gers-numerique.fr/t/{tag}",
+                f"HTTPS://REFURB.GERS-NUMERIQUE.FR/T/{tag}",  # as label_url() writes it
                 "Ordinateur portable · Lenovo ThinkPad T480",
             )
         )

@@ -5,6 +5,7 @@ from datetime import date
 from marshmallow import Schema, fields, validate
 
 from refurb.api.pagination import PageQuery
+from refurb.db_types import today
 from refurb.inventory.enums import Category
 from refurb.maintenance.enums import IncidentCategory, IncidentImpact, IncidentStatus, SiteKind
 
@@ -20,7 +21,10 @@ class SiteIn(Schema):
     host_organisation_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     contact_name = fields.String(load_default="", validate=validate.Length(max=120))
     contact_phone = fields.String(load_default="", validate=validate.Length(max=32))
-    contact_email = fields.String(load_default="", validate=validate.Length(max=254))
+    contact_email = fields.String(
+        load_default="",
+        validate=[validate.Length(max=254), lambda v: v == "" or validate.Email()(v)],
+    )
     opening_hours = fields.String(load_default="", validate=validate.Length(max=500))
     weekly_attendance = fields.Integer(load_default=None, allow_none=True, strict=True)
     attendance_assessed_on = fields.Date(load_default=None, allow_none=True)
@@ -121,7 +125,7 @@ class DueOut(Schema):
     plan = fields.Function(lambda d: d.plan.key)
     last_completed_on = fields.Date(allow_none=True)
     due_on = fields.Date()
-    overdue = fields.Function(lambda d: d.is_overdue(date.today()))
+    overdue = fields.Function(lambda d: d.is_overdue(today()))
 
 
 class IncidentIn(Schema):
