@@ -1,6 +1,7 @@
 """Personal data of households (DESIGN §6): who sees identity (logged), export, erasure on
 request, and the purge after the retention delay."""
 
+import calendar
 from datetime import date
 
 from flask import current_app
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 
 from refurb import uploads
 from refurb.auth.roles import Role
+from refurb.db_types import today as clock_today
 from refurb.db_types import utcnow
 from refurb.errors import Forbidden
 from refurb.extensions import db
@@ -166,14 +168,16 @@ def erase_on_request(household: Household, actor) -> None:
 
 
 def _months_before(today: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter: 31 → 30)."""
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return date(year, month + 1, min(today.day, 28))
+    return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def purge(today: date | None = None) -> int:
-    """Anonymise households whose last loan ended more than the retention delay ago (or, with
-    no loan, whose record is that old). Returns how many were anonymised."""
-    today = today or utcnow().date()
+    """Anonymise households whose last loan ended the retention delay ago or more (or, with no
+    loan, whose record is that old): on the day 24 months after, not the day after. Returns
+    how many were anonymised."""
+    today = today or clock_today()
     months = int(current_app.config["PERSONAL_DATA_RETENTION_MONTHS"])
     limit = _months_before(today, months)
     open_households = select(Loan.household_id).where(
@@ -188,7 +192,7 @@ def purge(today: date | None = None) -> int:
         select(Household)
         .outerjoin(last_end, last_end.c.household_id == Household.id)
         .where(Household.anonymised_at.is_(None), Household.id.not_in(open_households))
-        .where(func.coalesce(last_end.c.ended, func.date(Household.created_at)) < limit)
+        .where(func.coalesce(last_end.c.ended, func.date(Household.created_at)) <= limit)
     ).all()
     for household in candidates:
         anonymise(household, None, f"retention {months} months")

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from refurb.db_types import today as clock_today
 from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.history.services import record
@@ -38,7 +39,7 @@ def _message(loan: Loan, step: str) -> tuple[str, str]:
 
 def send_reminders(today: date | None = None) -> dict[str, int]:
     """Create the reminders due today (once per loan and step); e-mail those who can be."""
-    today = today or utcnow().date()
+    today = today or clock_today()
     counts = {"email": 0, "call": 0, "failed": 0}
     already = {
         (r.loan_id, r.step) for r in db.session.execute(select(Reminder.loan_id, Reminder.step))

@@ -1,6 +1,5 @@
 """Inventory API: the same rules as the pages, with DESIGN §7's error format."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -269,4 +268,5 @@ def test_openapi_lists_the_inventory(client):
         "/api/v1/devices/{tag}/snapshots",
     ):
         assert path in paths, path
-    assert json.dumps(paths["/api/v1/devices/{tag}/transitions"]["post"]["responses"]["409"])
+    conflict = paths["/api/v1/devices/{tag}/transitions"]["post"]["responses"]["409"]
+    assert conflict["description"] and "content" in conflict  # the refusal is documented

@@ -251,3 +251,27 @@ def test_a_long_import_stopped_by_a_failure_says_so_and_keeps_nothing(
     assert "appareils importés." not in page
     with in_app() as session:
         assert count(session) == 0
+
+
+def test_a_tag_repeated_in_the_file_and_one_already_on_a_device_are_each_named(
+    in_app, technician, make_device
+):
+    # The repeat is caught row by row; the tag already carried is caught by the batched
+    # second pass: both with their line, column and a reason that says which.
+    taken = make_device().tag
+    fresh = format_tag("Q1Q2Q3", "GN")
+    text = (
+        "category,tag\n"
+        f"laptop,{fresh}\n"
+        f"tablet,{fresh.lower()}\n"  # the same tag, typed differently
+        f"laptop,{taken}\n"
+    )
+    with in_app() as session:
+        with pytest.raises(ImportRejected) as rejected:
+            import_devices(session.get(User, technician.id), text)
+        session.rollback()
+    errors = [(e.line, e.column, e.reason) for e in rejected.value.errors]
+    assert errors == [
+        (3, "tag", "étiquette déjà utilisée ligne 2"),
+        (4, "tag", "étiquette déjà sur un appareil"),
+    ]

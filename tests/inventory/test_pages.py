@@ -21,6 +21,19 @@ def workshop_user(client, technician):
     return technician
 
 
+def pdf_text(data: bytes) -> str:
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    return subprocess.run(
+        [require_tool("pdftotext", "poppler-utils"), "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
 def flashes(page: str) -> list[str]:
     return re.findall(r'class="flash flash-\w+"[^>]*>([^<]*)<', page)
 
@@ -121,7 +134,9 @@ def test_the_whole_workbench_through_the_pages(client, workshop_user, make_devic
     version = device_in_db(in_app, tag).version
     client.post(f"/appareils/{tag}/actions/mark_ready", data={"version": version})
     assert device_in_db(in_app, tag).state == State.READY
-    assert client.get(f"/appareils/{tag}/certificat-effacement.pdf").mimetype == "application/pdf"
+    certificate = client.get(f"/appareils/{tag}/certificat-effacement.pdf")
+    text = pdf_text(certificate.data)
+    assert certificate.mimetype == "application/pdf" and tag in text and "SSD-9" in text
 
 
 def test_a_refused_action_says_why_and_changes_nothing(client, workshop_user, make_device, in_app):
@@ -253,6 +268,7 @@ def test_donor_collection_receipt(client, workshop_user, in_app):
     )
     pdf = client.get(f"/collectes/{collection_id}/attestation.pdf")
     assert pdf.mimetype == "application/pdf"
+    assert "Gascogne Logistique" in pdf_text(pdf.data) and "Dell" in pdf_text(pdf.data)
     assert "Gascogne Logistique" in client.get("/donateurs").get_data(as_text=True)
 
 

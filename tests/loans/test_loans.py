@@ -138,8 +138,9 @@ def test_a_lender_cannot_act_for_another_association(
         with pytest.raises(DomainError) as refused:
             lending.reserve(actor, household, session.get(Device, device_id))
         assert refused.value.code == "other_organisation"
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as refused_request:
             households.add_request(household, actor, Category.LAPTOP)
+        assert refused_request.value.code == "other_organisation"
         assert session.get(Device, device_id).state == State.READY
 
 
