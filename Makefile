@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: lock run test test-sqlite test-postgresql lint system-deps translations clean
+.PHONY: lock run test test-sqlite test-postgresql lint system-deps translations mutation clean
 
 # requirements.lock pins every package CI tested (pip's own constraints file); pyproject.toml
 # keeps the ranges for people installing the package. `make lock` refreshes it.
@@ -64,6 +64,14 @@ test-sqlite: $(VENV)/.installed-test
 
 test-postgresql: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --postgresql
+
+# Mutation testing of the rule modules of [tool.mutmut] in pyproject.toml (not part of CI's
+# time budget): every surviving mutant is killed by a test or explained in docs/TESTING.md.
+MUTMUT := mutmut==3.8.1
+mutation: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet "$(MUTMUT)"
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check refurb tests $(wildcard bench)

@@ -128,3 +128,40 @@ def test_a_mistyped_tag_is_refused_before_any_lookup():
     with pytest.raises(InvalidInput) as malformed:
         parse_tag("GN-123", "GN")
     assert malformed.value.code == "tag_malformed"
+
+
+def test_the_check_symbols_printed_on_labels_do_not_change():
+    # A contract with every label already printed: the same payload, the same check symbol.
+    assert format_tag("4K7PQ2", "GN") == "GN-4K7PQ2M"  # the example the pages show
+    assert format_tag("000000", "GN") == "GN-0000000"
+    assert format_tag("7HQ2MX", "GN") == "GN-7HQ2MXB"
+
+
+def test_a_payload_that_starts_like_the_prefix_is_read_as_a_payload():
+    tag = format_tag("GNGNGN", "GN")
+    assert parse_tag(tag[3:], "GN") == tag  # typed without the prefix: GNGNGN + check
+    assert parse_tag(tag, "GN") == tag
+
+
+def test_each_refusal_says_what_is_wrong_in_french_and_names_the_field():
+    with pytest.raises(InvalidInput) as malformed:
+        parse_tag("GN-12", "GN")
+    assert malformed.value.message.startswith("Étiquette illisible")
+    assert "GN-4K7PQ2M" in malformed.value.message
+    assert malformed.value.details == {"tag": "malformed"}
+    with pytest.raises(InvalidInput) as typo:
+        parse_tag("GN-4K7PQ2Z", "GN")
+    assert typo.value.message.replace("\u202f", " ") == (
+        "Ce code d'étiquette contient une faute de frappe : vérifiez-le caractère par caractère."
+    )
+    assert typo.value.details == {"tag": "check_failed"}
+
+
+def test_the_prefix_is_the_instances_setting_in_upper_case(app):
+    with app.app_context():
+        app.config["TAG_PREFIX"] = "gers"
+        try:
+            tag = format_tag("4K7PQ2")
+            assert tag == "GERS-4K7PQ2M" and parse_tag("gers 4k7pq2m") == tag
+        finally:
+            app.config["TAG_PREFIX"] = "GN"
