@@ -248,3 +248,25 @@ def test_a_final_step_on_the_device_page_asks_first_and_refuses_before_asking(
     assert done.status_code == 302
     with in_app() as session:
         assert session.get(Device, device.id).state == State.GIVEN
+
+
+def test_a_reservation_for_a_site_names_the_site_on_the_device_page(
+    client, login_as, make_device, make_site, in_app
+):
+    login_as(Role.TECHNICIAN)
+    site = make_site("Mairie de Marciac")
+    device = make_device(State.READY)
+    with in_app() as session:
+        version = session.get(Device, device.id).version
+    unnamed = client.post(
+        f"/appareils/{device.tag}/actions/reserve",
+        data={"version": version, "purpose": "site", "site_id": ""},
+        follow_redirects=True,
+    )
+    assert "Choisissez le lieu" in unnamed.get_data(as_text=True)
+    client.post(
+        f"/appareils/{device.tag}/actions/reserve",
+        data={"version": version, "purpose": "site", "site_id": site.id},
+    )
+    page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
+    assert "Réservé pour" in page and "Mairie de Marciac" in page.split("Réservé pour")[1][:300]
