@@ -142,3 +142,54 @@ def test_the_purge_command_anonymises_the_household_due(
         household = session.get(Household, due)
         assert household.anonymised_at is not None and not household.has_identity
         assert session.query(Loan).filter_by(household_id=due).one().household_id == due
+
+
+def test_another_associations_lender_can_do_no_step_of_a_loan(
+    session_as, lender, create_user, create_organisation, make_household, make_device
+):
+    from refurb.auth.roles import OrganisationKind, Role
+    from refurb.errors import DomainError
+    from refurb.loans import workflow
+
+    other = create_user(
+        Role.LENDER, create_organisation("Garros Services", OrganisationKind.LENDER)
+    )
+    household, device = make_household().id, make_device(State.READY).id
+    with session_as(lender) as (session, actor):
+        loan_id = active_loan(session, actor, household, device, TODAY - timedelta(days=5)).id
+        session.commit()
+    with session_as(other) as (session, stranger):
+        loan = session.get(Loan, loan_id)
+        assert workflow.available_actions(loan, stranger) == []
+        for step in (
+            lambda: lending.renew(stranger, loan, loan.version),
+            lambda: lending.take_back(stranger, loan, loan.version, "Bon état", []),
+            lambda: lending.convert_to_gift(stranger, loan, loan.version),
+        ):
+            with pytest.raises(DomainError) as refused:
+                step()
+            assert refused.value.code == "other_organisation"
+
+
+def test_the_loan_refusals_say_which_rule_and_give_their_figures(
+    session_as, lender, lender_org, make_household, make_device
+):
+    from refurb.errors import DomainError
+    from refurb.loans.workflow import LoanAction, refusal
+
+    household, device = make_household().id, make_device(State.READY).id
+    with session_as(lender) as (session, actor):
+        update_settings(actor, lender_org.id, 1, 180, 30, 1, "")
+        loan = active_loan(session, actor, household, device, TODAY - timedelta(days=5))
+        lending.renew(actor, loan, loan.version)
+        with pytest.raises(DomainError) as capped:
+            lending.renew(actor, loan, loan.version)
+        assert capped.value.details == {"renewals": 1, "cap": 1}
+        assert capped.value.message.replace("\u202f", " ") == (
+            "Plafond de renouvellements atteint (1) : le matériel doit être rendu."
+        )
+        wrong = refusal(loan, LoanAction.CHECKOUT)
+        assert wrong.details == {"status": "active"}
+        assert wrong.message.replace("\u202f", " ").replace("\u00a0", " ") == (
+            "Action impossible : « Remettre au foyer » ne s'applique pas à un prêt « En cours »."
+        )
