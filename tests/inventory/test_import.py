@@ -235,7 +235,7 @@ def test_a_weight_that_is_not_a_number_is_refused(in_app, technician):
 def test_a_long_import_stopped_by_a_failure_says_so_and_keeps_nothing(
     client, login_as, in_app, monkeypatch
 ):
-    from refurb.inventory.views import devices as views
+    from refurb.inventory.views import imports as views
 
     def failing_commit():
         raise RuntimeError("connexion perdue")

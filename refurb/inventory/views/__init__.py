@@ -15,6 +15,7 @@ from refurb.inventory.views import (  # noqa: E402, F401
     checklists,
     devices,
     donations,
+    imports,
     recycling,
     scan,
     workbench,
