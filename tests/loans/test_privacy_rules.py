@@ -102,3 +102,47 @@ def test_the_purge_reads_each_households_own_last_loan_and_says_why(
         assert session.get(Household, recent).contact_name == "Mme Durand"
         (event,) = session.scalars(select(Event).where(Event.action == "household.anonymised"))
         assert event.subject_id == due and event.details == {"reason": "retention 24 months"}
+
+
+def test_an_erasure_removes_this_households_free_text_and_agreements_only(
+    app, client, session_as, in_app, lender, make_household, make_device
+):
+    import io
+    import os
+
+    from refurb.loans.models import Loan
+    from tests.conftest import sign_in
+    from tests.loans.test_one_door import PNG
+
+    erased = make_household(referring_organisation="CCAS d'Auch").id
+    other = make_household().id
+    devices = [make_device(State.READY).id for _ in range(2)]
+    with session_as(lender) as (session, actor):
+        loans = []
+        for household, device in ((erased, devices[0]), (other, devices[1])):
+            loan = active_loan(session, actor, household, device, TODAY - timedelta(days=5))
+            loans.append(loan.id)
+        session.commit()
+    sign_in(client, lender.email, lender.password)
+    for loan_id in loans:
+        client.post(
+            f"/prets/{loan_id}/convention-signee",
+            data={"s-document": (io.BytesIO(PNG), "convention.png")},
+            content_type="multipart/form-data",
+        )
+    with session_as(lender) as (session, actor):
+        paths = [session.get(Loan, i).signed_agreement_path for i in loans]
+        for loan_id in loans[:1]:
+            loan = session.get(Loan, loan_id)
+            lending.take_back(actor, loan, loan.version, "Bon état", [])
+        privacy.erase_on_request(session.get(Household, erased), actor)
+        session.commit()
+        household = session.get(Household, erased)
+        assert household.referring_organisation == "" and household.criterion_note == ""
+        assert session.get(Loan, loans[0]).signed_agreement_path == ""
+        assert session.get(Loan, loans[1]).signed_agreement_path == paths[1]  # not its own
+        (event,) = session.scalars(select(Event).where(Event.action == "household.anonymised"))
+        assert event.subject_type == "household"
+    folder = os.path.join(app.instance_path, "uploads", "agreements")
+    assert not os.path.exists(os.path.join(folder, paths[0]))
+    assert os.path.isfile(os.path.join(folder, paths[1]))
