@@ -4,6 +4,8 @@ The Content-Security-Policy allows only the app's own scripts and styles: no inl
 style attribute anywhere in the templates, so the pages respect it.
 """
 
+import hashlib
+
 from flask import Flask, current_app, request, session
 
 CSP = "; ".join(
@@ -20,6 +22,11 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def digest(secret: str) -> str:
+    """How a secret given in clear (a token, a link) is stored: its SHA-256, in hex."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def set_security_headers(response):

@@ -41,7 +41,7 @@ def load_api_user():
     """before_request: resolve `Authorization: Bearer <token>` for /api/ requests."""
     if not request.path.startswith("/api/"):
         return
-    from refurb.auth.services import user_for_token
+    from refurb.auth.tokens import user_for_token
 
     header = request.headers.get("Authorization", "")
     if not header:

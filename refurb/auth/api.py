@@ -7,7 +7,7 @@ from sqlalchemy import select
 from refurb.api import BEARER, Blueprint
 from refurb.api.pagination import PageQuery, page_of, paginate
 from refurb.api.schemas import ErrorSchema
-from refurb.auth import services
+from refurb.auth import services, tokens
 from refurb.auth.access import allow, current_actor, public, signed_in
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind, Role
@@ -64,7 +64,7 @@ class OrganisationSchema(Schema):
 def create_token(payload):
     """Exchange an e-mail and password for a bearer token."""
     user = services.authenticate(payload["email"], payload["password"], client_address())
-    raw, token = services.create_api_token(user, payload["name"])
+    raw, token = tokens.create_api_token(user, payload["name"])
     return {"token": raw, "token_id": token.id}
 
 
@@ -74,7 +74,7 @@ def create_token(payload):
 @blp.doc(security=[BEARER])
 def revoke_token():
     """Revoke the token used for this request."""
-    services.revoke_api_token(g.api_token, current_actor())
+    tokens.revoke_api_token(g.api_token, current_actor())
 
 
 @blp.route("/me")

@@ -4,7 +4,6 @@ Services take plain values and the acting user, check the rules, change the mode
 event and flush; the caller commits.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -29,14 +28,9 @@ from refurb.errors import DomainError, InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.i18n import gettext as _
+from refurb.security import digest
 from refurb.territory.models import Commune
 from refurb.transaction import keep_even_if_refused
-
-TOKEN_PREFIX = "rfb_"  # noqa: S105 - a marker, not a secret
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -81,7 +75,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     failure is kept although the request is refused (`keep_even_if_refused`), so it counts.
     """
     email = (email or "").strip().lower()
-    email_key = _digest(email)
+    email_key = digest(email)
     if _throttled(email_key, address):
         minutes = int(current_app.config["LOGIN_WINDOW_MINUTES"])
         raise SignInRefused(
@@ -143,7 +137,7 @@ def issue_password_link(user: User, actor: User | None) -> str:
     raw = secrets.token_urlsafe(32)
     hours = int(current_app.config["PASSWORD_LINK_HOURS"])
     db.session.add(
-        PasswordLink(user=user, token_hash=_digest(raw), expires_at=now + timedelta(hours=hours))
+        PasswordLink(user=user, token_hash=digest(raw), expires_at=now + timedelta(hours=hours))
     )
     record("user", user.id, "user.password_link_issued", actor=actor)
     return raw
@@ -151,7 +145,7 @@ def issue_password_link(user: User, actor: User | None) -> str:
 
 def password_link_user(raw: str) -> User | None:
     """The user a still-valid link belongs to, or None."""
-    link = db.session.scalar(select(PasswordLink).where(PasswordLink.token_hash == _digest(raw)))
+    link = db.session.scalar(select(PasswordLink).where(PasswordLink.token_hash == digest(raw)))
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
     if not link.user.is_active:
@@ -160,7 +154,7 @@ def password_link_user(raw: str) -> User | None:
 
 
 def use_password_link(raw: str, password: str) -> User:
-    link = db.session.scalar(select(PasswordLink).where(PasswordLink.token_hash == _digest(raw)))
+    link = db.session.scalar(select(PasswordLink).where(PasswordLink.token_hash == digest(raw)))
     user = password_link_user(raw)
     if user is None:
         raise InvalidInput(
@@ -373,36 +367,3 @@ def organisation_by_name(name: str) -> Organisation | None:
     return db.session.scalar(
         select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
     )
-
-
-# --- API tokens ------------------------------------------------------------------------------
-
-
-def create_api_token(user: User, name: str) -> tuple[str, ApiToken]:
-    """Create a token for the user; return it in clear (shown once, stored hashed)."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user=user, name=name.strip() or "API", token_hash=_digest(raw), prefix=raw[:12]
-    )
-    db.session.add(token)
-    db.session.flush()
-    record("user", user.id, "api_token.created", actor=user, details={"token_id": token.id})
-    return raw, token
-
-
-def revoke_api_token(token: ApiToken, actor: User) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        record(
-            "user", token.user_id, "api_token.revoked", actor=actor, details={"token_id": token.id}
-        )
-
-
-def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
-    return token.user, token

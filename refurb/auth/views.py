@@ -8,6 +8,7 @@ from refurb.auth import services
 from refurb.auth.access import public, signed_in
 from refurb.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm, TokenForm
 from refurb.auth.models import ApiToken
+from refurb.auth.tokens import create_api_token, revoke_api_token
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.i18n import safe_next
@@ -113,7 +114,7 @@ def create_token():
     form = TokenForm(prefix="tk")
     if not form.validate_on_submit():
         return _account_page(token_form=form, status=400)
-    raw, _token = services.create_api_token(current_user, form.name.data)
+    raw, _token = create_api_token(current_user, form.name.data)
     return _account_page(new_token=raw)
 
 
@@ -125,6 +126,6 @@ def revoke_token(token_id):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("auth.account"))
-    services.revoke_api_token(token, current_user)
+    revoke_api_token(token, current_user)
     flash(_("Le jeton « %(name)s » est révoqué.", name=token.name), "success")
     return redirect(url_for("auth.account"))

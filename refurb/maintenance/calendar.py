@@ -2,7 +2,6 @@
 one all-day event per site and plan on its due date, subscribed to by a secret address that
 the maintainer can renew (the old address then stops working)."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,17 +11,14 @@ from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.maintenance.models import CalendarFeed
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from refurb.security import digest
 
 
 def renew_feed(user) -> str:
     """A new secret for the user's feed; returns it (shown once, in the address)."""
     token = secrets.token_urlsafe(24)
     feed = db.session.get(CalendarFeed, user.id) or CalendarFeed(user_id=user.id)
-    feed.token_digest, feed.created_at = _digest(token), utcnow()
+    feed.token_digest, feed.created_at = digest(token), utcnow()
     db.session.add(feed)
     db.session.flush()
     return token
@@ -31,7 +27,7 @@ def renew_feed(user) -> str:
 def user_for_feed(token: str):
     from refurb.auth.models import User
 
-    feed = db.session.query(CalendarFeed).filter_by(token_digest=_digest(token)).one_or_none()
+    feed = db.session.query(CalendarFeed).filter_by(token_digest=digest(token)).one_or_none()
     if feed is None:
         return None
     user = db.session.get(User, feed.user_id)
