@@ -228,6 +228,16 @@ def require_tool(name: str, package: str) -> str:
     return path
 
 
+def pdf_text(data: bytes, *, layout: bool = True) -> str:
+    """A PDF's text as pdftotext reads it (with -layout: lines kept as laid out)."""
+    import subprocess
+
+    assert data.startswith(b"%PDF"), data[:40]
+    options = ["-layout"] if layout else []
+    command = [require_tool("pdftotext", "poppler-utils"), *options, "-", "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()
+
+
 @pytest.fixture
 def technician(create_user, create_organisation):
     return create_user(Role.TECHNICIAN, create_organisation("AG2I", OrganisationKind.WORKSHOP))

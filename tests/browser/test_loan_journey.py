@@ -1,7 +1,6 @@
 """A lender reserves a device for a household from the waiting list, checks it out, prints
 the agreement and takes it back, in a real browser."""
 
-import subprocess
 from datetime import date
 
 from refurb.auth.models import User
@@ -10,14 +9,7 @@ from refurb.inventory.models import Device
 from refurb.loans.enums import Criterion
 from refurb.loans.models import Household
 from refurb.loans.services.households import add_request
-from tests.conftest import VERIFIED_ON, require_tool
-
-
-def pdf_text(data: bytes) -> str:
-    pdftotext = require_tool("pdftotext", "poppler-utils")
-    return subprocess.run(
-        [pdftotext, "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
+from tests.conftest import VERIFIED_ON, pdf_text
 
 
 def test_waiting_list_to_return(visit, lender, make_household, make_device, in_app):
@@ -61,7 +53,7 @@ def test_waiting_list_to_return(visit, lender, make_household, make_device, in_a
         + page.get_by_role("link", name="Convention de prêt à signer (PDF)").get_attribute("href")
     )
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-    signed = pdf_text(pdf.body())
+    signed = pdf_text(pdf.body(), layout=False)
     assert "chargeur, housse" in signed and "20 €" in signed and "Fait à" in signed
 
     page.get_by_role("textbox", name="État de l'appareil au retour").fill("Bon état")
@@ -76,7 +68,7 @@ def test_waiting_list_to_return(visit, lender, make_household, make_device, in_a
         tab.base_url + page.get_by_role("link", name="Reçu de retour (PDF)").get_attribute("href")
     )
     assert receipt.ok
-    assert "housse, souris" in pdf_text(receipt.body())
+    assert "housse, souris" in pdf_text(receipt.body(), layout=False)
     tab.go("/prets")
     assert page.get_by_role("heading", name="Prêts", exact=True).is_visible()
 
@@ -117,4 +109,4 @@ def test_a_gift_is_confirmed_on_its_own_page_and_gives_a_certificate(
         tab.base_url
         + page.get_by_role("link", name="Attestation de don (PDF)").get_attribute("href")
     )
-    assert certificate.ok and "Attestation de don" in pdf_text(certificate.body())
+    assert certificate.ok and "Attestation de don" in pdf_text(certificate.body(), layout=False)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -25,17 +24,9 @@ from refurb.inventory.enums import (
 from refurb.inventory.models import Collection, Device
 from refurb.inventory.ords import COLUMNS, export_ords, scrub
 from refurb.inventory.services import intake, recycling, workshop
-from tests.conftest import TODAY, require_tool
+from tests.conftest import TODAY, pdf_text
 
 COLLECTED_ON = TODAY - timedelta(days=200)
-
-
-def pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF")
-    pdftotext = require_tool("pdftotext", "poppler-utils")
-    return subprocess.run(
-        [pdftotext, "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 @pytest.mark.parametrize(

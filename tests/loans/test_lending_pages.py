@@ -2,7 +2,6 @@
 handover shown again as typed, confirmation before what cannot be undone, what the household
 signs and keeps (agreement at handover, gift certificate, return receipt), the return date."""
 
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -12,15 +11,8 @@ from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan, Reminder
-from tests.conftest import require_tool, sign_in
+from tests.conftest import pdf_text, sign_in
 from tests.loans.test_one_door import reserved_loan
-
-
-def pdf_text(data: bytes) -> str:
-    pdftotext = require_tool("pdftotext", "poppler-utils")
-    return subprocess.run(
-        [pdftotext, "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 @pytest.fixture
