@@ -1,8 +1,9 @@
 """API foundation: bearer tokens (stored hashed, revocable), error format, OpenAPI."""
 
 import hashlib
+import re
 
-from openapi_spec_validator import validate
+from openapi_spec_validator import OpenAPIV30SpecValidator
 from sqlalchemy import select
 
 from refurb.auth.models import ApiToken
@@ -127,13 +128,30 @@ def test_unknown_api_routes_answer_json(client):
     assert response.json["error"]["code"] == "not_found"
 
 
-def test_the_openapi_document_is_valid_and_describes_the_api(client):
+def test_the_openapi_document_is_valid_and_describes_the_api(app, client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     spec = response.json
-    validate(spec)
-    assert spec["openapi"].startswith("3.")
-    assert {"/api/v1/auth/token", "/api/v1/me", "/api/v1/communes"} <= set(spec["paths"])
+    # The version the document declares, checked by that version's validator (not whichever
+    # one a release of the validator would pick for it).
+    assert spec["openapi"] == "3.0.3"
+    OpenAPIV30SpecValidator(spec).validate()
+    documented = {
+        (path, method.upper())
+        for path, operations in spec["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    served = {
+        (re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule), method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert documented == served
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     bad_input = spec["paths"]["/api/v1/organisations"]["post"]["responses"]["400"]
-    assert bad_input  # validation errors are documented as 400, as they are answered
+    # validation errors are documented as 400 in the error format, as they are answered
+    assert bad_input["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

@@ -4,7 +4,7 @@ scanning, and printing (page, API, command) recorded in the history."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from refurb.auth.roles import Role
 from refurb.history.models import Event
@@ -12,7 +12,7 @@ from refurb.inventory.enums import DonorKind, State
 from refurb.inventory.models import Device, IssuedTag
 from refurb.inventory.services import intake
 from refurb.inventory.tags import format_tag
-from tests.conftest import TODAY
+from tests.conftest import TODAY, pdf_text
 
 PRIVATE = ("PF1SERIAL77", "Gascogne Logistique", "note interne", "COL-")
 
@@ -81,10 +81,11 @@ def test_an_unclaimed_preprinted_tag_opens_intake_for_a_technician(app, client, 
         "/etiquettes",
         data={"mode": "unclaimed", "count": "3", "template": "avery-l7160", "start": "1"},
     )
-    assert pdf.mimetype == "application/pdf"
     with in_app() as session:
-        tag = session.scalar(select(IssuedTag.tag))
-        assert session.scalar(select(func.count()).select_from(IssuedTag)) == 3
+        issued = session.scalars(select(IssuedTag.tag)).all()
+    sheet = pdf_text(pdf.data)
+    assert len(issued) == 3 and all(tag in sheet for tag in issued)
+    tag = issued[0]
     response = client.get(f"/t/{tag}")
     assert response.status_code == 302 and response.location.startswith("/appareils/nouveau?tag=")
     form = client.get(response.location).get_data(as_text=True)
@@ -144,7 +145,8 @@ def test_printing_device_labels_is_recorded_in_their_history(client, login_as, m
             "start": "3",
         },
     )
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    sheet = pdf_text(response.data)
+    assert all(d.tag in sheet for d in devices)
     with in_app() as session:
         printed = session.scalars(
             select(Event.subject_id).where(Event.action == "device.labels_printed")
@@ -165,7 +167,7 @@ def test_labels_through_the_api_and_the_command(
     pdf = client.post(
         "/api/v1/labels", json={"tags": [device.tag], "template": "brother-62x29"}, headers=headers
     )
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and device.tag in pdf_text(pdf.data)
     batch = client.post("/api/v1/labels", json={"count": 4}, headers=headers)
     assert batch.status_code == 200
     neither = client.post("/api/v1/labels", json={}, headers=headers)
@@ -175,9 +177,14 @@ def test_labels_through_the_api_and_the_command(
         args=["labels", "--count", "21", "--template", "avery-l7160", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert out.read_bytes().startswith(b"%PDF")
     with in_app() as session:
-        assert session.scalar(select(func.count()).select_from(IssuedTag)) == 25
+        issued = set(session.scalars(select(IssuedTag.tag)))
+    # each blank label printed carries a tag now reserved: the API's 4, the command's 21
+    api_text, command_text = pdf_text(batch.data), pdf_text(out.read_bytes())
+    from_api = {tag for tag in issued if tag in api_text}
+    from_command = {tag for tag in issued if tag in command_text}
+    assert (len(from_api), len(from_command)) == (4, 21)
+    assert from_api | from_command == issued
 
 
 def test_a_printed_label_encodes_its_url_in_upper_case_and_that_url_opens_the_device(
@@ -247,7 +254,8 @@ def test_one_label_starts_where_the_last_print_stopped(client, login_as, make_de
             "start": "7",
         },
     )
-    assert printed.mimetype == "application/pdf"
+    sheet = pdf_text(printed.data)
+    assert devices[0].tag in sheet and devices[1].tag in sheet and devices[2].tag not in sheet
     page = client.get(f"/appareils/{devices[2].tag}").get_data(as_text=True)
     assert 'name="start" min="1" value="9"' in page
     assert '<option value="avery-l7651" selected>' in page
