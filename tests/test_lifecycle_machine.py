@@ -2,8 +2,6 @@
 (hypothesis' RuleBasedStateMachine). After every step: a refused action changed nothing, and the
 device's state, its loan's status and its history agree."""
 
-from datetime import date
-
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -23,7 +21,7 @@ from refurb.inventory.services import intake, workshop
 from refurb.loans.enums import Criterion, LoanStatus
 from refurb.loans.models import Household, Loan
 from refurb.loans.services import households, lending
-from tests.conftest import VERIFIED_ON
+from tests.conftest import TODAY, VERIFIED_ON
 
 DIRECT = [
     Action.START_DIAGNOSIS,
@@ -146,7 +144,7 @@ def machine_for(app, ids):
                     raise DomainError("no_loan", "aucun prêt ouvert")
                 loan = loans[0]
                 if step == "checkout":
-                    lending.checkout(actor, loan, loan.version, [], 0, True, date.today())
+                    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
                 elif step == "take_back":
                     lending.take_back(actor, loan, loan.version, "Bon état", [])
                 elif step == "declare_lost":

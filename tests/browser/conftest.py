@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from refurb.db_types import utcnow
+
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -33,6 +35,7 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
+            env=_real_clock(os.environ),
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
@@ -45,6 +48,16 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def _real_clock(environment) -> dict:
+    """Chromium hangs under libfaketime (`faketime -f "-365d" pytest`, docs/TESTING.md): it
+    runs on the real clock, and each page's clock is set to the suite's (`visit`)."""
+    return {
+        name: value
+        for name, value in environment.items()
+        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
 
 
 class Visit:
@@ -99,6 +112,7 @@ def visit(browser, live_server):
 
     def open_tab(viewport=None):
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        context.clock.set_system_time(utcnow())  # the server's clock, faked or not
         contexts.append(context)
         return Visit(context.new_page(), live_server)
 

@@ -1,15 +1,13 @@
 """A lender reserves a device for a household from the waiting list, checks it out, prints
 the agreement and takes it back, in a real browser."""
 
-from datetime import date
-
 from refurb.auth.models import User
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.loans.enums import Criterion
 from refurb.loans.models import Household
 from refurb.loans.services.households import add_request
-from tests.conftest import VERIFIED_ON, pdf_text
+from tests.conftest import TODAY, VERIFIED_ON, pdf_text
 
 
 def test_waiting_list_to_return(visit, lender, make_household, make_device, in_app):
@@ -86,7 +84,7 @@ def test_a_gift_is_confirmed_on_its_own_page_and_gives_a_certificate(
         loan = lending.reserve(
             actor, session.get(Household, household.id), session.get(Device, device.id)
         )
-        lending.checkout(actor, loan, loan.version, ["chargeur"], 0, True, date.today())
+        lending.checkout(actor, loan, loan.version, ["chargeur"], 0, True, TODAY)
         session.commit()
         loan_id = loan.id
     tab = visit()

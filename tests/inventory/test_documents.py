@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -78,7 +78,7 @@ def test_ords_export_has_the_standard_columns(in_app, make_device, technician):
     )
     assert row["group_identifier"] == "AG2I"
     assert "06 11" not in row["problem"] and row["problem"].startswith("Charnière cassée")
-    assert int(row["product_age"]) == date.today().year - 2017
+    assert int(row["product_age"]) == TODAY.year - 2017
 
 
 def test_donation_receipt_lists_what_was_received(in_app, technician):
@@ -130,7 +130,7 @@ def test_handover_slip(in_app, make_device, technician, create_organisation):
         batch = recycling.create_batch(
             session.get(User, technician.id),
             session.get(Organisation, recycler.id),
-            date.today(),
+            TODAY,
             devices,
             handover_reference="BSD-2026-11",
         )
@@ -204,7 +204,7 @@ def test_the_french_documents_hold_their_punctuation_and_weigh_with_a_comma(
         batch = recycling.create_batch(
             session.get(User, technician.id),
             session.get(Organisation, recycler.id),
-            date.today(),
+            TODAY,
             devices,
         )
         text = pdf_text(handover_slip(batch, devices))

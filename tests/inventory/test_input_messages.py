@@ -3,7 +3,7 @@ several mistakes, an empty diagnosis, a future erasure date, serials repeated in
 French category names."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from refurb.inventory.enums import Category, State
 from refurb.inventory.importer import import_devices
 from refurb.inventory.models import Device, Erasure
 from refurb.inventory.tags import format_tag
+from tests.conftest import TODAY
 
 
 def errors_of(page: str) -> list[str]:
@@ -77,7 +78,7 @@ def test_an_erasure_dated_in_the_future_is_refused_not_changed(
     assert 'value="2030-06-01"' in refused.get_data(as_text=True)  # kept as typed
     with in_app() as session:
         assert session.scalar(select(func.count()).select_from(Erasure)) == 0
-    last_week = date.today() - timedelta(days=7)
+    last_week = TODAY - timedelta(days=7)
     client.post(
         f"/appareils/{device.tag}/effacement", data={**data, "performed_on": last_week.isoformat()}
     )
@@ -137,7 +138,7 @@ def test_import_warnings_below_http(in_app, technician):
 def test_a_new_collection_is_dated_today_and_its_workshop_reads_aucun(client, login_as):
     login_as(Role.TECHNICIAN)
     page = client.get("/collectes/nouvelle").get_data(as_text=True)
-    assert f'value="{date.today().isoformat()}"' in page
+    assert f'value="{TODAY.isoformat()}"' in page
     workshop = page[page.index('name="workshop_id"') :]
     assert "— aucun —" in workshop.split("</select>")[0]
 

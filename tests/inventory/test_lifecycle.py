@@ -30,6 +30,7 @@ from refurb.inventory.lifecycle import (
 from refurb.inventory.models import Device
 from refurb.inventory.services import workshop
 from refurb.maintenance.enums import SiteKind
+from tests.conftest import TODAY
 from tests.inventory.conftest import make_ready_able, passing_results
 
 
@@ -284,7 +285,6 @@ def test_actions_that_ask_for_input_are_offered_not_blocked(in_app, make_device,
 def test_a_device_whose_disk_was_destroyed_can_be_recycled(
     in_app, make_device, technician, create_organisation
 ):
-    from datetime import date
 
     from refurb.auth.models import Organisation
     from refurb.inventory.services import recycling
@@ -296,9 +296,7 @@ def test_a_device_whose_disk_was_destroyed_can_be_recycled(
         device = db.session.get(Device, made.id)
         hdd = workshop.add_medium(device, actor, MediumKind.HDD, serial="HDD-9")
         workshop.record_erasure(device, actor, hdd, ErasureMethod.DESTROY, "perceuse", True)
-        recycling.create_batch(
-            actor, db.session.get(Organisation, recycler.id), date.today(), [device]
-        )
+        recycling.create_batch(actor, db.session.get(Organisation, recycler.id), TODAY, [device])
         assert device.state == State.RECYCLED
 
 

@@ -11,7 +11,7 @@ from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan, Reminder
-from tests.conftest import pdf_text, sign_in
+from tests.conftest import TODAY, pdf_text, sign_in
 from tests.loans.test_one_door import reserved_loan
 
 
@@ -31,7 +31,7 @@ def handover(client, loan_id, **fields):
         "o-version": fields.pop("version", "1"),
         "o-accessories": "chargeur, sacoche",
         "o-deposit_euros": "20",
-        "o-start_on": date.today().isoformat(),
+        "o-start_on": TODAY.isoformat(),
         "o-agreement_accepted": "y",
     }
     data.update(fields)
@@ -136,7 +136,7 @@ def test_a_handover_in_the_future_or_long_ago_is_refused(
 ):
     loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
     for day, message in (
-        (date.today() + timedelta(days=3), "ne se date pas dans le futur"),
+        (TODAY + timedelta(days=3), "ne se date pas dans le futur"),
         (date(1999, 5, 1), "à un an près au plus"),
     ):
         refused = handover(signed_in, loan_id, **{"o-start_on": day.isoformat()})
@@ -156,14 +156,14 @@ def test_the_agreement_is_filled_at_handover_with_what_is_handed_over(
     page = signed_in.get(f"/prets/{loan_id}").get_data(as_text=True)
     assert "Convention de prêt à signer (PDF)" in page
     text = pdf_text(signed_in.get(f"/prets/{loan_id}/convention.pdf").data)
-    due = (date.today() + timedelta(days=180)).strftime("%d/%m/%Y")
+    due = (TODAY + timedelta(days=180)).strftime("%d/%m/%Y")
     for expected in (
         "chargeur, sacoche",
         "20 €",
         due,
         "180 jours, renouvelable 2 fois, de 90 jours",
         "établie à la remise",
-        f"le {date.today():%d/%m/%Y}",
+        f"le {TODAY:%d/%m/%Y}",
     ):
         assert expected in text, expected
 
@@ -219,7 +219,7 @@ def test_a_gift_has_its_certificate_and_the_page_shows_the_gift(
         "Gers Solidaire",
         device.tag,
         "SN-GIFT-42",
-        f"{date.today():%d/%m/%Y}",
+        f"{TODAY:%d/%m/%Y}",
         "la propriété du foyer",
         "Mme Durand",
     ):
@@ -263,7 +263,7 @@ def test_a_late_return_says_how_late(signed_in, in_app, lender, make_household, 
     loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
     with in_app() as session:
         actor, loan = session.get(User, lender.id), session.get(Loan, loan_id)
-        lending.checkout(actor, loan, loan.version, [], 0, True, date.today() - timedelta(200))
+        lending.checkout(actor, loan, loan.version, [], 0, True, TODAY - timedelta(200))
         lending.take_back(actor, loan, loan.version, "Bon état", [])
         session.commit()
     page = signed_in.get(f"/prets/{loan_id}").get_data(as_text=True)
@@ -281,9 +281,9 @@ def test_a_loan_that_ended_leaves_the_call_list(
     loan_id = reserved_loan(in_app, lender, household.id, make_device(State.READY).id)
     with in_app() as session:
         actor, loan = session.get(User, lender.id), session.get(Loan, loan_id)
-        lending.checkout(actor, loan, loan.version, [], 0, True, date.today() - timedelta(200))
+        lending.checkout(actor, loan, loan.version, [], 0, True, TODAY - timedelta(200))
         session.commit()
-        send_reminders(date.today())
+        send_reminders(TODAY)
         session.commit()
     calls = signed_in.get("/prets").get_data(as_text=True)
     calls = calls[

@@ -3,7 +3,6 @@ uploads recognised by content and never orphaned."""
 
 import io
 import os
-from datetime import date
 
 from sqlalchemy import func, select
 
@@ -17,7 +16,7 @@ from refurb.loans.models import Household, Loan
 from refurb.loans.services import lending
 from refurb.loans.services.settings import update_settings
 from refurb.loans.workflow import LoanAction
-from tests.conftest import VERIFIED_ON, sign_in
+from tests.conftest import TODAY, VERIFIED_ON, sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -144,7 +143,7 @@ def test_the_loan_page_offers_only_what_the_workflow_allows(
         loan = session.get(Loan, loan_id)
         assert workflow.available_actions(loan, actor) == [LoanAction.CHECKOUT, LoanAction.CANCEL]
         update_settings(actor, loan.lender_organisation_id, 1, 180, 90, 1, "")
-        lending.checkout(actor, loan, loan.version, [], 0, True, date.today())
+        lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
         assert LoanAction.RENEW in workflow.available_actions(loan, actor)
         lending.renew(actor, loan, loan.version)
         offered = workflow.available_actions(loan, actor)

@@ -62,7 +62,7 @@ def test_reminders_by_email_or_to_call_never_twice(
     with_email = make_household().id
     without_email = make_household(contact_email="").id
     devices = [make_device(State.READY).id, make_device(State.READY).id]
-    today = date.today()
+    today = TODAY
     with session_as(lender) as (session, actor):
         due_soon = active_loan(session, actor, with_email, devices[0], today - timedelta(days=176))
         overdue = active_loan(
@@ -98,7 +98,7 @@ def test_an_smtp_failure_puts_the_household_on_the_call_list(
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there
     try:
         with session_as(lender) as (session, actor):
-            active_loan(session, actor, household_id, device_id, date.today() - timedelta(days=190))
+            active_loan(session, actor, household_id, device_id, TODAY - timedelta(days=190))
             assert send_reminders() == {"email": 0, "call": 1, "failed": 1}
     finally:
         app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
@@ -107,7 +107,7 @@ def test_an_smtp_failure_puts_the_household_on_the_call_list(
 def test_the_purge_anonymises_after_24_months_only(session_as, lender, make_household, make_device):
     old, recent, busy = make_household().id, make_household().id, make_household().id
     devices = [make_device(State.READY).id for _ in range(3)]
-    today = date.today()
+    today = TODAY
     with session_as(lender) as (session, actor):
         for household_id, device_id, ended_days in (
             (old, devices[0], 760),
@@ -140,7 +140,7 @@ def test_export_and_erasure_on_request(session_as, lender, make_household, make_
     device_id = make_device(State.READY).id
     with session_as(lender) as (session, actor):
         household = session.get(Household, household_id)
-        loan = active_loan(session, actor, household_id, device_id, date.today())
+        loan = active_loan(session, actor, household_id, device_id, TODAY)
         exported = privacy.export(household, actor)
         assert exported["Coordonnées"]["E-mail"] == "durand@exemple.fr"
         assert exported["Prêts"][0]["Référence"] == loan.reference
