@@ -203,3 +203,15 @@ def test_repeated_serials_are_said_not_refused(in_app, technician, make_device):
     assert (
         warnings[1].sentence().replace("\u202f", " ") == f"ligne 5 : SN-OLD, déjà sur {carried.tag}"
     )
+
+
+def test_the_import_hands_its_warnings_to_the_page(in_app, technician):
+    warnings = []
+    with in_app() as session:
+        import_devices(
+            session.get(User, technician.id),
+            "category,serial_number\nlaptop,SN-9\ntablet,SN-9\n",
+            warnings=warnings,
+        )
+        session.rollback()
+    assert warnings == [SerialWarning(3, "SN-9", "ligne 2")]
