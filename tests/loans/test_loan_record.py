@@ -1,0 +1,241 @@
+"""What each step of a loan leaves behind, read whole: the loan's event (action, status,
+note, details) in the association's history, the loan's own fields, the household's request,
+its reminders; and each refusal of the lending services as the lender reads it."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from refurb.errors import DomainError
+from refurb.history.models import Event
+from refurb.inventory.enums import Category, State
+from refurb.inventory.models import Device
+from refurb.loans.enums import LoanStatus, RequestStatus
+from refurb.loans.models import Household, Loan, LoanRequest, Reminder
+from refurb.loans.services import lending
+from refurb.loans.services.households import add_request
+from refurb.loans.services.settings import update_settings
+from tests.conftest import TODAY
+
+
+def loan_events(session, loan) -> list[tuple]:
+    events = session.scalars(
+        select(Event)
+        .where(Event.subject_type == "loan", Event.subject_id == loan.id)
+        .order_by(Event.id)
+    )
+    return [
+        (e.action, e.to_state, e.note, e.details, e.organisation_id, e.actor_id) for e in events
+    ]
+
+
+def told(refusal) -> tuple:
+    return refusal.code, refusal.message.replace("\u202f", " "), refusal.details
+
+
+@pytest.fixture
+def lending_desk(session_as, lender, lender_org, make_household, make_device):
+    """`(session, actor, household, device, spare)` in the lender's context: loans of 180
+    days renewed 30 days at a time, a household waiting for a laptop, a ready laptop; spare:
+    another laptop, a tablet and another household."""
+    household_id, device_id = make_household().id, make_device(State.READY).id
+    spare_ids = {
+        "laptop": make_device(State.READY).id,
+        "tablet": make_device(State.READY, category=Category.TABLET).id,
+        "household": make_household().id,
+    }
+    with session_as(lender) as (session, actor):
+        update_settings(actor, lender_org.id, 1, 180, 30, 3, "")
+        household = session.get(Household, household_id)
+        add_request(household, actor, Category.LAPTOP)
+        session.commit()
+        spare = {
+            "laptop": session.get(Device, spare_ids["laptop"]),
+            "tablet": session.get(Device, spare_ids["tablet"]),
+            "household": session.get(Household, spare_ids["household"]),
+        }
+        yield session, actor, household, session.get(Device, device_id), spare
+
+
+def test_a_loan_from_reservation_to_return(lending_desk, lender_org):
+    session, actor, household, device, spare = lending_desk
+    request = lending.waiting_request(household, Category.LAPTOP)
+    loan = lending.reserve(actor, household, device)
+    assert (request.status, request.loan_id) == (RequestStatus.SERVED, loan.id)
+    assert (loan.lender_organisation_id, loan.created_by_id) == (lender_org.id, actor.id)
+    start = TODAY - timedelta(days=10)
+    lending.checkout(actor, loan, loan.version, ["chargeur", " ", "sacoche"], 20, True, start)
+    assert (loan.start_on, loan.due_on) == (start, start + timedelta(days=180))
+    assert (loan.accessories, loan.deposit_euros) == (["chargeur", "sacoche"], 20)
+    assert loan.agreement_terms_id is not None and device.state == State.ON_LOAN
+    lending.renew(actor, loan, loan.version)
+    renewed = start + timedelta(days=210)
+    session.commit()
+    with pytest.raises(DomainError) as refused:
+        lending.take_back(actor, loan, loan.version, "bon état", [])
+    assert told(refused.value) == (
+        "deposit_outcome_required",
+        "Le foyer avait versé une caution de 20 € : dites si elle lui est rendue ou si "
+        "l'association la conserve.",
+        {"deposit_returned": "required"},
+    )
+    session.rollback()  # a refused step changes nothing: the page shows the loan as it was
+    loan, device = session.get(Loan, loan.id), session.get(Device, device.id)
+    request = session.get(LoanRequest, request.id)
+    session.add(Reminder(loan_id=loan.id, step="due_soon", channel="call"))
+    session.flush()
+    lending.take_back(actor, loan, loan.version, " bon état ", ["sacoche ", "sacoche", ""], True)
+    assert (loan.status, loan.ended_on, loan.return_condition) == (
+        LoanStatus.RETURNED,
+        TODAY,
+        "bon état",
+    )
+    assert (loan.missing_accessories, loan.deposit_returned) == (["sacoche"], True)
+    assert session.scalar(select(Reminder.done_at).where(Reminder.loan_id == loan.id))
+    tag, org, me = device.tag, lender_org.id, actor.id
+    assert loan_events(session, loan) == [
+        ("loan.reserved", "reserved", None, {"device": tag, "request_id": request.id}, org, me),
+        (
+            "loan.checked_out",
+            "active",
+            None,
+            {"device": tag, "due_on": (start + timedelta(days=180)).isoformat()},
+            org,
+            me,
+        ),
+        (
+            "loan.renewed",
+            "active",
+            None,
+            {"device": tag, "due_on": renewed.isoformat(), "renewals": 1},
+            org,
+            me,
+        ),
+        (
+            "loan.returned",
+            "returned",
+            None,
+            {"device": tag, "missing": ["sacoche"], "deposit_returned": True},
+            org,
+            me,
+        ),
+    ]
+
+
+def test_without_a_deposit_nothing_is_said_of_it(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
+    lending.take_back(actor, loan, loan.version, "rayé", [], True)
+    assert loan.deposit_returned is None
+
+
+def test_a_cancelled_reservation_puts_the_household_back_on_the_waiting_list(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    request = session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
+    lending.cancel(actor, loan, loan.version, "  a déménagé ")
+    assert (request.status, request.loan_id) == (RequestStatus.WAITING, None)
+    assert (loan.status, loan.ended_on, device.state) == (
+        LoanStatus.CANCELLED,
+        TODAY,
+        State.READY,
+    )
+    action, status, note, details, *_ = loan_events(session, loan)[-1]
+    assert (action, status, note) == ("loan.cancelled", "cancelled", "a déménagé")
+    assert details == {"device": device.tag, "request_id": request.id}
+
+
+def test_a_loan_given_or_lost_ends_with_its_note(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
+    lending.convert_to_gift(actor, loan, loan.version, "le foyer le garde")
+    assert (loan.status, loan.ended_on, device.state) == (
+        LoanStatus.CONVERTED_TO_GIFT,
+        TODAY,
+        State.GIVEN,
+    )
+    assert loan_events(session, loan)[-1][:4] == (
+        "loan.converted_to_gift",
+        "converted_to_gift",
+        "le foyer le garde",
+        {"device": device.tag},
+    )
+    other = spare["tablet"]
+    lost = lending.reserve(actor, household, other)
+    lending.checkout(actor, lost, lost.version, [], 0, True, TODAY)
+    lending.declare_lost(actor, lost, lost.version, "volée")
+    assert (lost.status, lost.ended_on, other.state) == (LoanStatus.LOST, TODAY, State.LOST)
+    assert loan_events(session, lost)[-1][:4] == (
+        "loan.lost",
+        "lost",
+        "volée",
+        {"device": other.tag},
+    )
+
+
+def test_the_lending_refusals_as_the_lender_reads_them(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    with pytest.raises(DomainError) as refused:
+        lending.checkout(actor, loan, loan.version, [], 0, False)
+    assert told(refused.value) == (
+        "agreement_required",
+        "La convention de prêt doit être acceptée par le foyer avant la remise.",
+        {"agreement_accepted": "required"},
+    )
+    lending.checkout(actor, loan, loan.version, [], 0, True)
+    assert loan.start_on == TODAY
+    with pytest.raises(DomainError) as refused:
+        lending.take_back(actor, loan, loan.version, "  ", [])
+    assert told(refused.value) == (
+        "condition_required",
+        "Décrivez l'état de l'appareil au retour.",
+        {"return_condition": "required"},
+    )
+    second = spare["laptop"]
+    with pytest.raises(DomainError) as refused:
+        lending.reserve(actor, household, second, override_reason=" ")
+    assert told(refused.value) == (
+        "second_loan",
+        "Ce foyer a déjà un prêt en cours pour un appareil de cette catégorie. Pour en prêter "
+        "un deuxième, indiquez la raison de cette exception.",
+        {"override_reason": "required"},
+    )
+    again = lending.reserve(actor, household, second, override_reason=" panne de l'autre ")
+    assert again.override_reason == "panne de l'autre"
+
+
+def test_a_request_served_once_and_for_its_household(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    request = lending.waiting_request(household, Category.LAPTOP)
+    other = spare["household"]
+    with pytest.raises(DomainError) as refused:
+        lending.reserve(actor, other, device, request)
+    assert told(refused.value) == (
+        "request_mismatch",
+        "Cette demande n'est pas en attente pour ce foyer.",
+        {},
+    )
+    session.rollback()
+
+
+def test_an_anonymised_household_borrows_nothing(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    household.anonymised_at = household.created_at
+    with pytest.raises(DomainError) as refused:
+        lending.reserve(actor, household, device)
+    assert told(refused.value) == ("household_anonymised", "Ce foyer a été anonymisé.", {})
+    assert device.state == State.READY
+
+
+def test_the_oldest_waiting_request_of_that_category_is_served(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    first = lending.waiting_request(household, Category.LAPTOP)
+    add_request(household, actor, Category.LAPTOP)
+    add_request(household, actor, Category.TABLET)
+    assert lending.waiting_request(household, Category.LAPTOP) is first
+    assert lending.waiting_request(household, Category.TABLET).category == Category.TABLET
+    assert lending.waiting_request(household, Category.SCREEN) is None
