@@ -47,9 +47,13 @@ def rejected(in_app, technician, text: str) -> tuple[str, list[tuple]]:
             import_devices(session.get(User, technician.id), text)
         session.rollback()
     errors = [(e.line, e.column, e.reason.replace("\u202f", " ")) for e in refused.value.errors]
-    assert refused.value.details == {
-        "rows": [e.as_dict() for e in refused.value.errors]
-    }  # the API's details: the same rows
+    assert refused.value.code == "import_rejected"
+    # the API's details: the same rows, named
+    assert [
+        (row["line"], row["column"], row["reason"].replace("\u202f", " "))
+        for row in refused.value.details["rows"]
+    ] == errors
+    assert all(set(row) == {"line", "column", "reason"} for row in refused.value.details["rows"])
     return refused.value.message.replace("\u202f", " "), errors
 
 

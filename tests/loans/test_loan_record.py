@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from refurb.auth.models import User
+from refurb.auth.roles import OrganisationKind, Role
 from refurb.errors import DomainError
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
@@ -30,20 +32,35 @@ def loan_events(session, loan) -> list[tuple]:
     ]
 
 
+def device_event(session, device) -> tuple:
+    """The device's last event: (action, actor, details), as its history shows it."""
+    event = session.scalar(
+        select(Event)
+        .where(Event.subject_type == "device", Event.subject_id == device.id)
+        .order_by(Event.id.desc())
+    )
+    return event.action, event.actor_id, event.details
+
+
 def told(refusal) -> tuple:
     return refusal.code, refusal.message.replace("\u202f", " "), refusal.details
 
 
 @pytest.fixture
-def lending_desk(session_as, lender, lender_org, make_household, make_device):
+def lending_desk(
+    session_as, lender, lender_org, make_household, make_device, create_user, create_organisation
+):
     """`(session, actor, household, device, spare)` in the lender's context: loans of 180
     days renewed 30 days at a time, a household waiting for a laptop, a ready laptop; spare:
-    another laptop, a tablet and another household."""
+    another laptop, a tablet, another household and a lender of another association."""
     household_id, device_id = make_household().id, make_device(State.READY).id
     spare_ids = {
         "laptop": make_device(State.READY).id,
         "tablet": make_device(State.READY, category=Category.TABLET).id,
         "household": make_household().id,
+        "stranger": create_user(
+            Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
+        ).id,
     }
     with session_as(lender) as (session, actor):
         update_settings(actor, lender_org.id, 1, 180, 30, 3, "")
@@ -54,6 +71,7 @@ def lending_desk(session_as, lender, lender_org, make_household, make_device):
             "laptop": session.get(Device, spare_ids["laptop"]),
             "tablet": session.get(Device, spare_ids["tablet"]),
             "household": session.get(Household, spare_ids["household"]),
+            "stranger": session.get(User, spare_ids["stranger"]),
         }
         yield session, actor, household, session.get(Device, device_id), spare
 
@@ -157,22 +175,33 @@ def test_a_loan_given_or_lost_ends_with_its_note(lending_desk):
         TODAY,
         State.GIVEN,
     )
-    assert loan_events(session, loan)[-1][:4] == (
+    org = loan.lender_organisation_id
+    assert loan_events(session, loan)[-1] == (
         "loan.converted_to_gift",
         "converted_to_gift",
         "le foyer le garde",
         {"device": device.tag},
+        org,
+        actor.id,
     )
+    assert device_event(session, device) == ("device.give", actor.id, {"loan": loan.reference})
     other = spare["tablet"]
     lost = lending.reserve(actor, household, other)
     lending.checkout(actor, lost, lost.version, [], 0, True, TODAY)
     lending.declare_lost(actor, lost, lost.version, "volée")
     assert (lost.status, lost.ended_on, other.state) == (LoanStatus.LOST, TODAY, State.LOST)
-    assert loan_events(session, lost)[-1][:4] == (
+    assert loan_events(session, lost)[-1] == (
         "loan.lost",
         "lost",
         "volée",
         {"device": other.tag},
+        org,
+        actor.id,
+    )
+    assert device_event(session, other) == (
+        "device.declare_lost",
+        actor.id,
+        {"loan": lost.reference},
     )
 
 
@@ -239,3 +268,32 @@ def test_the_oldest_waiting_request_of_that_category_is_served(lending_desk):
     assert lending.waiting_request(household, Category.LAPTOP) is first
     assert lending.waiting_request(household, Category.TABLET).category == Category.TABLET
     assert lending.waiting_request(household, Category.SCREEN) is None
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        lambda loan, who: lending.renew(who, loan, loan.version),
+        lambda loan, who: lending.take_back(who, loan, loan.version, "bon état", [], True),
+        lambda loan, who: lending.convert_to_gift(who, loan, loan.version),
+        lambda loan, who: lending.declare_lost(who, loan, loan.version, "volée"),
+    ],
+    ids=["renew", "take_back", "convert_to_gift", "declare_lost"],
+)
+def test_another_association_moves_none_of_its_loans(lending_desk, step):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
+    before = (loan.status, loan.due_on, device.state, len(loan_events(session, loan)))
+    with pytest.raises(DomainError) as refused:
+        step(loan, spare["stranger"])
+    assert refused.value.status == 403
+    assert (loan.status, loan.due_on, device.state, len(loan_events(session, loan))) == before
+
+
+def test_another_association_cancels_none_of_its_reservations(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    with pytest.raises(DomainError) as refused:
+        lending.cancel(spare["stranger"], loan, loan.version)
+    assert refused.value.status == 403 and loan.status == LoanStatus.RESERVED
