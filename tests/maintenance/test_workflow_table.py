@@ -80,6 +80,7 @@ def test_closing_an_incident_says_what_was_done(action):
     )
     with pytest.raises(MaintenanceRefused):
         require_incident_step(incident, action)
+    assert incident_refusal(incident, action).code == "note_required"  # no note given at all
     # offered on the page all the same: the note is asked there
     assert incident_refusal(incident, action, check_inputs=False) is None
 
