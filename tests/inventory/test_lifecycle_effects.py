@@ -14,7 +14,15 @@ from refurb.errors import StaleVersion
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory.enums import State
-from refurb.inventory.lifecycle import Action, Context, Refusal, act_on, available_actions, perform
+from refurb.inventory.lifecycle import (
+    Action,
+    Context,
+    Refusal,
+    Via,
+    act_on,
+    available_actions,
+    perform,
+)
 from refurb.inventory.models import Device
 from refurb.maintenance.models import Site
 from tests.inventory.conftest import make_ready_able
@@ -109,7 +117,7 @@ def test_a_site_holds_what_is_reserved_for_it_or_in_service_there(world):
         "ready",
         "reserved",
     )
-    assert event.note == "pour la rentrée"
+    assert (event.note, event.actor_id) == ("pour la rentrée", actor.id)
     assert event.details == {"purpose": "site", "site_id": site.id}  # nothing empty kept
     perform(device, Action.DEPLOY, Context(actor=actor, details={"site_id": site.id}))
     assert (device.site_id, device.holder_organisation_id) == (site.id, host.id)
@@ -151,11 +159,18 @@ def test_acting_on_a_device_from_its_page(world):
         site_id=site.id,
     )
     assert device.site_id == site.id
-    assert last_event(device).details == {"purpose": "site", "site_id": site.id}
+    reserved = last_event(device)
+    assert (reserved.note, reserved.actor_id) == ("pour la médiathèque", actor.id)
+    assert reserved.details == {"purpose": "site", "site_id": site.id}
     # deployed where it was reserved, when no other place is named
-    act_on(device, Action.DEPLOY, actor, device.version)
+    act_on(device, Action.DEPLOY, actor, device.version)  # no note typed
     assert (device.state, device.site_id) == (State.DEPLOYED, site.id)
-    assert last_event(device).details == {"site_id": site.id}
+    deployed = last_event(device)
+    assert (deployed.details, deployed.note, deployed.actor_id) == (
+        {"site_id": site.id},
+        None,
+        actor.id,
+    )
 
 
 def test_a_loan_purpose_names_no_site(world):
@@ -184,3 +199,25 @@ def test_what_blocks_an_offered_action_is_said_for_that_person(world):
     offered = dict(available_actions(device, world["maintainer"]))
     assert offered[Action.WITHDRAW].code == "site_maintainers_only"
     assert dict(available_actions(device, world["coordinator"]))[Action.WITHDRAW] is None
+
+
+def test_a_reservation_for_a_loan_names_no_site(world):
+    device, actor = world["device"], world["technician"]
+    perform(device, Action.MARK_READY, Context(actor=actor))
+    loan = Context(actor=actor, via=Via.LOAN, details={"purpose": "loan", "loan": "PRET-1"})
+    perform(device, Action.RESERVE, loan)
+    assert (device.state, device.site_id, device.holder_organisation_id) == (
+        State.RESERVED,
+        None,
+        None,
+    )
+
+
+def test_a_person_is_offered_only_what_their_role_may_do(world):
+    device = world["device"]
+    assert available_actions(device, world["lender"]) == []  # in diagnosis: the workshop's
+    assert [action for action, _blocked in available_actions(device, world["technician"])] == [
+        Action.SEND_TO_REPAIR,
+        Action.MARK_READY,
+        Action.DISMANTLE,
+    ]
