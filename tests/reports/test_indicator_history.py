@@ -1,0 +1,168 @@
+"""The indicators rebuilt from the history at a date: the maintenance scheme's first completed
+departmental visit, the day in Paris of a first loan, the rotation pool's simplified PCs, the
+simplified devices before a person changed their flag, the forecast of each counted figure,
+and the day's last instant."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from refurb.auth.models import User
+from refurb.auth.roles import Role
+from refurb.db_types import clock_at
+from refurb.extensions import db
+from refurb.inventory.enums import State
+from refurb.inventory.lifecycle import Action, Context, perform
+from refurb.inventory.models import Device
+from refurb.inventory.services import intake, workshop
+from refurb.maintenance.models import Site
+from refurb.maintenance.services import visits
+from refurb.reports.indicators import (
+    PACE_DAYS,
+    collected,
+    indicators,
+    loan_system,
+    made_ready,
+    maintenance_scheme,
+    simplified_devices,
+)
+from refurb.reports.timeline import end_of
+from tests.reports.conftest import at, make_ready, pool_id, receive
+
+
+def by_key(day: date) -> dict:
+    return {i.key: i for i in indicators(day)}
+
+
+@pytest.fixture
+def admin(in_app, create_user):
+    user = create_user(Role.ADMIN)
+    with in_app() as session:
+        yield session.get(User, user.id)
+
+
+@pytest.fixture
+def library(make_site) -> int:
+    """A library with the departmental plans and no PC yet (an empty park to visit)."""
+    return make_site().id
+
+
+def test_the_scheme_starts_with_the_first_completed_departmental_visit(library, admin):
+    site = db.session.get(Site, library)
+    first_plan, second_plan = site.plans[0], site.plans[1]
+    with clock_at(at(date(2026, 3, 1))):
+        cancelled = visits.start_visit(admin, site, first_plan)
+        visits.cancel_visit(admin, cancelled)
+    with clock_at(at(date(2026, 3, 2))):
+        local = visits.start_visit(admin, site, second_plan)
+        visits.complete_visit(admin, local, 30)
+    second_plan.is_departmental = False  # a plan of the site's own, not the protocol's
+    with clock_at(at(date(2026, 3, 5))):
+        begun = visits.start_visit(admin, site, first_plan)
+    assert maintenance_scheme(date(2026, 3, 10)) == (0, None)  # cancelled, local, in progress
+    # completed at 23:30 in Paris on 10 March (22:30 UTC): that day, not the next
+    with clock_at(datetime(2026, 3, 10, 22, 30, tzinfo=UTC)):
+        visits.complete_visit(admin, begun, 45)
+    assert maintenance_scheme(date(2026, 3, 9)) == (0, None)
+    assert maintenance_scheme(date(2026, 3, 10)) == (1, date(2026, 3, 10))
+    assert by_key(date(2026, 4, 1))["maintenance_scheme"].since == date(2026, 3, 10)
+
+
+def test_a_first_loan_counts_on_its_day_in_paris(
+    in_app, lender, make_household, make_device, session_as
+):
+    from refurb.loans.models import Household
+    from refurb.loans.services import lending
+
+    household, device = make_household(), make_device(State.READY)
+    with session_as(lender) as (session, actor):
+        loan = lending.reserve(
+            actor, session.get(Household, household.id), session.get(Device, device.id)
+        )
+        # 23:30 UTC on 3 February is 00:30 on the 4th in Paris (winter time)
+        with clock_at(datetime(2026, 2, 3, 23, 30, tzinfo=UTC)):
+            lending.checkout(actor, loan, loan.version, [], 0, True, date(2026, 2, 3))
+        assert loan_system(date(2026, 2, 3)) == (0, None)
+        assert loan_system(date(2026, 2, 4)) == (1, date(2026, 2, 4))
+
+
+def test_a_day_ends_just_before_midnight_in_paris(admin):
+    midnight = end_of(date(2026, 5, 1)).astimezone(UTC)  # 2 May, 00:00 in Paris
+    assert midnight == datetime(2026, 5, 1, 22, 0, tzinfo=UTC)
+    with clock_at(midnight):
+        device = intake.receive_device(admin, category="laptop")
+    device.first_ready_at = midnight
+    db.session.flush()
+    assert (collected(date(2026, 5, 1)), collected(date(2026, 5, 2))) == (0, 1)
+    assert (made_ready(date(2026, 5, 1)), made_ready(date(2026, 5, 2))) == (0, 1)
+
+
+def test_the_rotation_pool_counts_its_simplified_pcs_only(in_app, admin):
+    pool = db.session.get(Site, pool_id(db.session))
+    public = db.session.get(Site, visits_site(admin))
+    placed = [
+        (receive(admin, date(2026, 2, 1), simplified=True), pool),
+        (receive(admin, date(2026, 2, 1), simplified=True), pool),
+        (receive(admin, date(2026, 2, 1)), pool),
+        (receive(admin, date(2026, 2, 1), simplified=True), public),
+    ]
+    for device, site in placed:
+        make_ready(device, admin, date(2026, 2, 2))
+        with clock_at(at(date(2026, 2, 3))):
+            perform(device, Action.DEPLOY, Context(actor=admin, details={"site_id": site.id}))
+    figures = by_key(date(2026, 3, 1))
+    assert figures["rotation_pool"].value == 2
+    assert figures["simplified_sites"].value == 1  # the pool is not a public site
+    assert figures["free_software_share"].value == 0.0  # of the public site's one PC
+
+
+def visits_site(admin) -> int:
+    from refurb.maintenance.enums import SiteKind
+    from refurb.maintenance.services.sites import create_site
+
+    return create_site(None, name="Mairie d'Eauze", kind=SiteKind.MAIRIE, commune_code="32119").id
+
+
+def test_no_public_pc_makes_a_share_of_nothing(admin):
+    figures = by_key(date(2026, 3, 1))
+    assert figures["free_software_share"].value == 0.0
+    assert figures["dys_software_share"].value == 0.0
+
+
+def test_simplified_devices_as_they_were_before_a_person_changed_them(admin):
+    kept = receive(admin, date(2026, 2, 1), simplified=True)
+    later = receive(admin, date(2026, 2, 1))
+    receive(admin, date(2026, 6, 1), simplified=True)  # received after the day asked
+    with clock_at(at(date(2026, 4, 1))):
+        workshop.update_device(kept, admin, kept.version, simplified=False)
+        workshop.update_device(later, admin, later.version, simplified=True)
+    with clock_at(at(date(2026, 4, 2))):
+        workshop.update_device(kept, admin, kept.version, simplified=True)
+    assert simplified_devices(date(2026, 3, 1)) == 1  # `kept`, before both changes
+    assert simplified_devices(date(2026, 4, 1)) == 1  # `later` on, `kept` off
+    assert simplified_devices(date(2026, 5, 1)) == 2
+    assert simplified_devices(date(2026, 7, 1)) == 3
+    assert by_key(date(2026, 3, 1))["simplified_devices"].value == 1
+
+
+def test_each_counted_figure_forecasts_from_its_own_pace(admin):
+    day = date(2026, 9, 1)
+    for offset in (PACE_DAYS + 20, PACE_DAYS + 10, 50, 40, 30):
+        device = receive(admin, day - timedelta(days=offset), simplified=offset < 100)
+        if offset in (50, 40):
+            make_ready(device, admin, day - timedelta(days=offset - 1))
+    figures = by_key(day)
+    per_month = lambda n: round(n / PACE_DAYS * 30.44, 2)  # noqa: E731
+    assert figures["collected"].forecast["pace_per_month"] == per_month(3)
+    assert figures["made_ready"].forecast["pace_per_month"] == per_month(2)
+    assert figures["simplified_devices"].forecast["pace_per_month"] == per_month(3)
+    assert figures["collected"].as_dict()["label"] == str(figures["collected"].label)
+    assert figures["collected"].as_dict()["label"] == "Matériel numérique récupéré"
+
+
+def test_a_flag_changed_at_midnight_changed_the_next_day(admin):
+    device = receive(admin, date(2026, 2, 1), simplified=True)
+    with clock_at(end_of(date(2026, 4, 30)).astimezone(UTC)):  # 1 May, 00:00 in Paris
+        workshop.update_device(device, admin, device.version, simplified=False)
+    assert simplified_devices(date(2026, 4, 30)) == 1
+    assert simplified_devices(date(2026, 5, 1)) == 0
