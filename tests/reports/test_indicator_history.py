@@ -11,7 +11,7 @@ from refurb.auth.models import User
 from refurb.auth.roles import Role
 from refurb.db_types import clock_at
 from refurb.extensions import db
-from refurb.inventory.enums import State
+from refurb.inventory.enums import DonorKind, State
 from refurb.inventory.lifecycle import Action, Context, perform
 from refurb.inventory.models import Device
 from refurb.inventory.services import intake, workshop
@@ -26,6 +26,7 @@ from refurb.reports.indicators import (
     maintenance_scheme,
     simplified_devices,
 )
+from refurb.reports.targets import set_target
 from refurb.reports.timeline import end_of
 from tests.reports.conftest import at, make_ready, pool_id, receive
 
@@ -166,3 +167,141 @@ def test_a_flag_changed_at_midnight_changed_the_next_day(admin):
         workshop.update_device(device, admin, device.version, simplified=False)
     assert simplified_devices(date(2026, 4, 30)) == 1
     assert simplified_devices(date(2026, 5, 1)) == 0
+
+
+def test_every_indicator_read_whole_on_a_quiet_quarter(admin):
+    """Three devices received and one partnership signed in the first quarter of 2026: each
+    indicator as the dashboard and the API show it, forecast included."""
+    for received in (date(2026, 1, 10), date(2026, 2, 10), date(2026, 3, 10)):
+        receive(admin, received)
+    donor = intake.create_donor(admin, "Gascogne Logistique", DonorKind.ENTREPRISE)
+    intake.add_partnership(donor, admin, date(2026, 2, 1))
+    nothing = {"since": None, "forecast": {}}
+    two_thirds = 2 / 3  # the software shares' step for 2026
+    expected = [
+        {
+            "key": "collected",
+            "label": "Matériel numérique récupéré",
+            "value": 3,
+            "target": 400.0,
+            "deadline": date(2027, 12, 31),
+            "status": "behind",
+            "since": None,
+            # 3 in the last 180 days; 640 days left; 397 to go at 1 every 60 days
+            "forecast": {
+                "pace_per_month": 0.51,
+                "projected_at_deadline": 13.7,
+                "reached_on_at_this_pace": date(2026, 3, 31) + timedelta(days=397 * 60),
+                "needed_per_month": 18.88,
+            },
+        },
+        {
+            "key": "made_ready",
+            "label": "Matériel disponible pour réemploi",
+            "value": 0,
+            "target": 250.0,
+            "deadline": date(2027, 12, 31),
+            "status": "behind",
+            "since": None,
+            "forecast": {
+                "pace_per_month": 0.0,
+                "projected_at_deadline": 0.0,
+                "reached_on_at_this_pace": None,
+                "needed_per_month": 11.89,
+            },
+        },
+        {
+            "key": "loan_system",
+            "label": "Système de prêt créé",
+            "value": 0,
+            "target": 1.0,
+            "deadline": date(2025, 6, 30),
+            "status": "behind",
+            **nothing,
+        },
+        {
+            "key": "maintenance_scheme",
+            "label": "Dispositif de maintenance en place",
+            "value": 0,
+            "target": 1.0,
+            "deadline": date(2025, 6, 30),
+            "status": "behind",
+            **nothing,
+        },
+        {
+            "key": "donor_partnerships",
+            "label": "Partenariats signés avec des donateurs (dans l'année)",
+            "value": 1,
+            "target": 5.0,
+            "deadline": date(2026, 12, 31),  # of the year asked
+            "status": "behind",
+            "since": None,
+            "forecast": {"projected_at_deadline": 4.1},  # 1 in 90 days, carried over 365
+        },
+        {
+            "key": "simplified_devices",
+            "label": "Appareils simplifiés acquis",
+            "value": 0,
+            "target": 10.0,
+            "deadline": date(2026, 3, 31),
+            "status": "behind",
+            "since": None,
+            "forecast": {
+                "pace_per_month": 0.0,
+                "projected_at_deadline": 0.0,
+                "reached_on_at_this_pace": None,
+                "needed_per_month": 0.0,  # no month left before its deadline
+            },
+        },
+        {
+            "key": "simplified_sites",
+            "label": "Lieux équipés d'appareils simplifiés",
+            "value": 0,
+            "target": 10.0,
+            "deadline": date(2026, 3, 31),
+            "status": "behind",
+            **nothing,
+        },
+        {
+            "key": "rotation_pool",
+            "label": "Appareils simplifiés en rotation entre médiateurs",
+            "value": 0,
+            "target": 5.0,
+            "deadline": date(2026, 3, 31),
+            "status": "behind",
+            **nothing,
+        },
+        {
+            "key": "free_software_share",
+            "label": "Part du parc public équipée de logiciels libres",
+            "value": 0.0,
+            "target": two_thirds,
+            "deadline": date(2026, 12, 31),
+            "status": "behind",
+            **nothing,
+        },
+        {
+            "key": "dys_software_share",
+            "label": "Part du parc public équipée d'outils pour les dys",
+            "value": 0.0,
+            "target": two_thirds,
+            "deadline": date(2026, 12, 31),
+            "status": "behind",
+            **nothing,
+        },
+    ]
+    assert [i.as_dict() for i in indicators(date(2026, 3, 31))] == expected
+
+
+def test_an_edited_target_and_deadline_are_the_ones_used(admin):
+    receive(admin, date(2026, 1, 10))
+    with clock_at(at(date(2026, 2, 1))):
+        set_target(admin, "collected", 2, date(2028, 6, 30))
+    collected_then = by_key(date(2026, 3, 31))["collected"]
+    assert (collected_then.target, collected_then.deadline) == (2, date(2028, 6, 30))
+    assert collected_then.forecast["projected_at_deadline"] == round(1 + 822 / 180, 1)
+
+
+def test_a_share_before_the_programme_aims_at_the_end_of_2025(admin):
+    share = by_key(date(2024, 6, 1))["free_software_share"]
+    assert share.deadline == date(2025, 12, 31)

@@ -95,3 +95,14 @@ def test_partnerships_of_the_calendar_year_up_to_the_day(admin):
     assert donor_partnerships(date(2026, 1, 1)) == 1  # the year starts again
     assert donor_partnerships(date(2026, 3, 10)) == 2  # signed on the day: counted
     assert donor_partnerships(date(2026, 12, 31)) == 3
+
+
+def test_a_part_of_a_day_left_is_a_whole_day():
+    pace = 300 / 900.4  # 900.4 days to go: reached on the 901st
+    forecast = _forecast(100, 100 - pace * 180, DAY, 400, DEADLINE)
+    assert forecast["reached_on_at_this_pace"] == DAY + timedelta(days=901)
+
+
+def test_a_century_is_counted_in_days_of_365():
+    pace = 300 / 36_550  # a century and 50 days
+    assert _forecast(100, 100 - pace * 180, DAY, 400, DEADLINE)["reached_on_at_this_pace"] is None
