@@ -219,3 +219,36 @@ def test_the_import_hands_its_warnings_to_the_page(in_app, technician):
         )
         session.rollback()
     assert warnings == [SerialWarning(3, "SN-9", "ligne 2")]
+
+
+def test_a_header_missing_the_category_alone_is_told_so(in_app, technician):
+    assert rejected(in_app, technician, "brand\nHP\n")[1] == [
+        (1, "category", "colonne obligatoire absente")
+    ]
+    assert [e[:2] for e in rejected(in_app, technician, "category,marque\nlaptop,HP\n")[1]] == [
+        (1, "marque")
+    ]
+
+
+def test_a_text_too_long_is_told_its_limit(in_app, technician):
+    _message, errors = rejected(in_app, technician, "category;brand\nlaptop;" + "B" * 81 + "\n")
+    ((line, column, reason),) = errors
+    assert (line, column) == (2, "brand") and "80" in reason
+
+
+def test_columns_left_out_are_empty_not_invented(in_app, technician):
+    with in_app() as session:
+        (device_id,) = import_devices(session.get(User, technician.id), "category\nlaptop\n")
+        device = session.get(Device, device_id)
+        assert (device.brand, device.model, device.serial_number, device.notes) == (
+            "",
+            "",
+            None,
+            "",
+        )
+        assert (device.accessories, device.weight_kg, device.year_of_manufacture) == (
+            "",
+            None,
+            None,
+        )
+        session.rollback()
