@@ -104,8 +104,9 @@ def test_every_single_substitution_of_a_tag_is_refused():
             for symbol in SYMBOLS:
                 if symbol == body[position]:
                     continue
-                with pytest.raises(InvalidInput):
+                with pytest.raises(InvalidInput) as refused:
                     parse_tag("GN-" + body[:position] + symbol + body[position + 1 :], "GN")
+                assert refused.value.code == "tag_check_failed"
 
 
 def test_every_adjacent_transposition_of_a_tag_is_refused():
@@ -115,8 +116,9 @@ def test_every_adjacent_transposition_of_a_tag_is_refused():
             a, b = body[position], body[position + 1]
             if a == b:
                 continue
-            with pytest.raises(InvalidInput):
+            with pytest.raises(InvalidInput) as refused:
                 parse_tag("GN-" + body[:position] + b + a + body[position + 2 :], "GN")
+            assert refused.value.code == "tag_check_failed"
 
 
 def test_a_mistyped_tag_is_refused_before_any_lookup():
