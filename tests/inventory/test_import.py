@@ -149,8 +149,8 @@ def test_the_row_limit_is_a_setting(app, in_app, technician):
         with in_app() as session:
             with pytest.raises(ImportRejected) as rejected:
                 import_devices(session.get(User, technician.id), big_file(4))
-            assert [(e.line, e.reason) for e in rejected.value.errors] == [
-                (5, "plus de 3 lignes\u202f: découpez le fichier")
+            assert [(e.line, e.column, e.reason) for e in rejected.value.errors] == [
+                (5, "", "plus de 3 lignes\u202f: découpez le fichier")
             ]
             assert count(session) == 0
     finally:

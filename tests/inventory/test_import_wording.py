@@ -252,3 +252,12 @@ def test_columns_left_out_are_empty_not_invented(in_app, technician):
             None,
         )
         session.rollback()
+
+
+def test_a_blank_line_in_the_middle_is_skipped_not_the_end(in_app, technician):
+    with in_app() as session:
+        ids = import_devices(
+            session.get(User, technician.id), "category;brand\nlaptop;HP\n;\ntablet;Apple\n"
+        )
+        assert [session.get(Device, i).brand for i in ids] == ["HP", "Apple"]
+        session.rollback()
