@@ -42,6 +42,14 @@ def device_event(session, device) -> tuple:
     return event.action, event.actor_id, event.details
 
 
+def device_note(session, device) -> str | None:
+    return session.scalar(
+        select(Event.note)
+        .where(Event.subject_type == "device", Event.subject_id == device.id)
+        .order_by(Event.id.desc())
+    )
+
+
 def told(refusal) -> tuple:
     return refusal.code, refusal.message.replace("\u202f", " "), refusal.details
 
@@ -111,6 +119,8 @@ def test_a_loan_from_reservation_to_return(lending_desk, lender_org):
     )
     assert (loan.missing_accessories, loan.deposit_returned) == (["sacoche"], True)
     assert session.scalar(select(Reminder.done_at).where(Reminder.loan_id == loan.id))
+    assert device_event(session, device) == ("device.return", actor.id, {"loan": loan.reference})
+    assert device_note(session, device) == "bon état"  # the device's history says how it came
     tag, org, me = device.tag, lender_org.id, actor.id
     assert loan_events(session, loan) == [
         ("loan.reserved", "reserved", None, {"device": tag, "request_id": request.id}, org, me),
@@ -154,15 +164,17 @@ def test_a_cancelled_reservation_puts_the_household_back_on_the_waiting_list(len
     loan = lending.reserve(actor, household, device)
     request = session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
     lending.cancel(actor, loan, loan.version, "  a déménagé ")
+    assert device_event(session, device) == ("device.release", actor.id, {"loan": loan.reference})
     assert (request.status, request.loan_id) == (RequestStatus.WAITING, None)
     assert (loan.status, loan.ended_on, device.state) == (
         LoanStatus.CANCELLED,
         TODAY,
         State.READY,
     )
-    action, status, note, details, *_ = loan_events(session, loan)[-1]
+    action, status, note, details, organisation, who = loan_events(session, loan)[-1]
     assert (action, status, note) == ("loan.cancelled", "cancelled", "a déménagé")
     assert details == {"device": device.tag, "request_id": request.id}
+    assert (organisation, who) == (loan.lender_organisation_id, actor.id)
 
 
 def test_a_loan_given_or_lost_ends_with_its_note(lending_desk):
@@ -297,3 +309,37 @@ def test_another_association_cancels_none_of_its_reservations(lending_desk):
     with pytest.raises(DomainError) as refused:
         lending.cancel(spare["stranger"], loan, loan.version)
     assert refused.value.status == 403 and loan.status == LoanStatus.RESERVED
+
+
+def test_steps_without_a_note_record_none(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.cancel(actor, loan, loan.version)
+    assert loan_events(session, loan)[-1][2] is None
+    again = lending.reserve(actor, household, device)
+    lending.checkout(actor, again, again.version, [], 0, True, TODAY)
+    lending.convert_to_gift(actor, again, again.version)
+    assert loan_events(session, again)[-1][2] is None
+
+
+def test_the_signed_agreement_is_kept_with_the_loan(lending_desk, app):
+    from refurb import uploads
+
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    pdf = b"%PDF-1.4\n%signed\n%%EOF\n"
+    with pytest.raises(DomainError) as refused:
+        lending.attach_signed_agreement(spare["stranger"], loan, pdf)
+    assert refused.value.status == 403 and not loan.signed_agreement_path
+    with pytest.raises(DomainError) as refused:
+        lending.attach_signed_agreement(actor, loan, b"une photo ? non, du texte")
+    assert (refused.value.code, refused.value.details) == (
+        "unrecognised_file",
+        {"document": "type"},
+    )
+    lending.attach_signed_agreement(actor, loan, pdf)
+    name = loan.signed_agreement_path
+    assert name.startswith(f"{loan.id}-") and name.endswith(".pdf")
+    assert uploads.path_of("agreements", name).read_bytes() == pdf
+    action, *_rest, who = loan_events(session, loan)[-1]
+    assert (action, who) == ("loan.signed_agreement_attached", actor.id)
