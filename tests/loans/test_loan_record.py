@@ -2,7 +2,7 @@
 note, details) in the association's history, the loan's own fields, the household's request,
 its reminders; and each refusal of the lending services as the lender reads it."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -303,11 +303,14 @@ def test_another_association_moves_none_of_its_loans(lending_desk, step):
     assert (loan.status, loan.due_on, device.state, len(loan_events(session, loan))) == before
 
 
-def test_another_association_cancels_none_of_its_reservations(lending_desk):
+def test_another_association_cancels_or_hands_over_none_of_its_reservations(lending_desk):
     session, actor, household, device, spare = lending_desk
     loan = lending.reserve(actor, household, device)
     with pytest.raises(DomainError) as refused:
         lending.cancel(spare["stranger"], loan, loan.version)
+    assert refused.value.status == 403 and loan.status == LoanStatus.RESERVED
+    with pytest.raises(DomainError) as refused:
+        lending.checkout(spare["stranger"], loan, loan.version, [], 0, True)
     assert refused.value.status == 403 and loan.status == LoanStatus.RESERVED
 
 
@@ -343,3 +346,89 @@ def test_the_signed_agreement_is_kept_with_the_loan(lending_desk, app):
     assert uploads.path_of("agreements", name).read_bytes() == pdf
     action, *_rest, who = loan_events(session, loan)[-1]
     assert (action, who) == ("loan.signed_agreement_attached", actor.id)
+
+
+def test_a_reservation_and_a_handover_leave_their_trace_on_the_device(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    assert loan.reference.startswith(f"PRET-{TODAY.year}-")
+    assert device_event(session, device) == (
+        "device.reserve",
+        actor.id,
+        {"purpose": "loan", "loan": loan.reference},
+    )
+    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
+    assert device_event(session, device) == ("device.lend", actor.id, {"loan": loan.reference})
+
+
+def test_a_second_loan_is_one_of_the_same_household_and_category_still_open(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    first = lending.reserve(actor, household, device)
+    other_household = spare["household"]
+    lending.reserve(actor, other_household, spare["laptop"])  # another household: allowed
+    lending.cancel(actor, first, first.version)  # a loan no longer open does not count
+    lending.reserve(actor, household, device)
+
+
+@pytest.mark.parametrize(
+    "deposit, start, accessories, field",
+    [
+        (10_001, 0, [], "deposit_euros"),
+        (-1, 0, [], "deposit_euros"),
+        (0, 1, [], "start_on"),  # tomorrow
+        (0, -367, [], "start_on"),  # more than a year ago
+        (0, 0, ["x" * 128, "y" * 126], "accessories"),  # 256 characters with ", "
+    ],
+)
+def test_a_handover_out_of_bounds_names_its_field(lending_desk, deposit, start, accessories, field):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    with pytest.raises(DomainError) as refused:
+        lending.checkout(
+            actor, loan, loan.version, accessories, deposit, True, TODAY + timedelta(days=start)
+        )
+    assert list(refused.value.details) == [field]
+
+
+def test_accessories_joined_as_written_fit_the_field(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.checkout(actor, loan, loan.version, ["x" * 128, "y" * 125], 0, True)  # 255
+    assert loan.status == LoanStatus.ACTIVE
+
+
+def test_the_waiting_request_is_the_household_s_oldest(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    first = lending.waiting_request(household, Category.LAPTOP)
+    older = add_request(household, actor, Category.LAPTOP)
+    older.requested_on = first.requested_on - timedelta(days=3)  # asked earlier, typed later
+    add_request(spare["household"], actor, Category.TABLET)
+    session.flush()
+    assert lending.waiting_request(household, Category.LAPTOP) is older
+    assert lending.waiting_request(household, Category.TABLET) is None  # another's request
+
+
+def test_an_ended_loan_closes_its_own_reminders_only(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    mine = lending.reserve(actor, household, device)
+    lending.checkout(actor, mine, mine.version, [], 0, True, TODAY)
+    theirs = lending.reserve(actor, spare["household"], spare["laptop"])
+    lending.checkout(actor, theirs, theirs.version, [], 0, True, TODAY)
+    called = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    session.add_all(
+        [
+            Reminder(loan_id=mine.id, step="due_soon", channel="call", done_at=called),
+            Reminder(loan_id=mine.id, step="overdue", channel="call"),
+            Reminder(loan_id=theirs.id, step="due_soon", channel="call"),
+        ]
+    )
+    session.flush()
+    lending.take_back(actor, mine, mine.version, "bon état", [])
+    done = dict(
+        session.execute(
+            select(Reminder.step, Reminder.done_at).where(Reminder.loan_id == mine.id)
+        ).all()
+    )
+    assert done["due_soon"].replace(tzinfo=UTC) == called  # called before: kept as it was
+    assert done["overdue"] is not None
+    assert session.scalar(select(Reminder.done_at).where(Reminder.loan_id == theirs.id)) is None
