@@ -1,9 +1,18 @@
 """The single access mechanism: every route declares a rule; roles and organisations enforced."""
 
 import pytest
+from flask_login import AnonymousUserMixin
 
 from refurb import create_app
-from refurb.auth.access import ALWAYS_PUBLIC, require_organisation
+from refurb.auth.access import (
+    ALWAYS_PUBLIC,
+    AccessRule,
+    allow,
+    can_access,
+    public,
+    require_organisation,
+    signed_in,
+)
 from refurb.auth.models import User
 from refurb.auth.roles import OrganisationKind, Role
 from refurb.errors import Forbidden
@@ -29,12 +38,35 @@ def test_every_route_declares_who_may_use_it(app):
     assert undeclared == []
 
 
-def test_a_route_without_a_declaration_is_refused(app, database_url, tmp_path):
+def test_a_route_without_a_declaration_is_refused(app, database_url, tmp_path, caplog):
     other = create_app({"TESTING": True, "DATABASE_URL": database_url}, instance_path=str(tmp_path))
     other.add_url_rule("/oubli", "forgotten", lambda: "secret")
     response = other.test_client().get("/oubli")
     assert response.status_code == 403
     assert b"secret" not in response.data
+    assert "route forgotten declares no access rule: refused" in caplog.messages
+
+
+def view():
+    return "vue"
+
+
+def test_each_declaration_says_who_may_call_the_view():
+    lending = allow(Role.LENDER, Role.TECHNICIAN, organisation_arg="organisation_id")(view)
+    roles = frozenset({Role.LENDER, Role.TECHNICIAN})
+    assert lending.access_rule == AccessRule(roles, False, "organisation_id")
+    assert signed_in(view).access_rule == AccessRule(frozenset(), False, None)
+    member = signed_in(organisation_arg="org")(view)
+    assert member.access_rule == AccessRule(frozenset(), False, "org")
+    assert public(view).access_rule == AccessRule(frozenset(), True, None)
+    assert signed_in(view)() == "vue"  # the view itself, unchanged
+
+
+def test_anyone_passes_a_public_rule_and_nobody_unknown_passes_another():
+    anonymous = AnonymousUserMixin()
+    assert can_access(anonymous, AccessRule(public=True)) is True
+    assert can_access(anonymous, AccessRule()) is False
+    assert can_access(anonymous, AccessRule(frozenset({Role.LENDER}))) is False
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES + EVERYONE_PAGES)
@@ -115,6 +147,10 @@ def test_services_refuse_records_of_another_organisation(in_app, create_user, cr
         require_organisation(person, own.id, Role.LENDER)
         with pytest.raises(Forbidden) as refused:
             require_organisation(person, other.id, Role.LENDER)
-        assert refused.value.code == "other_organisation"
+        assert (refused.value.code, refused.value.message, refused.value.status) == (
+            "other_organisation",
+            "Cette fiche appartient à une autre organisation.",
+            403,
+        )
         with pytest.raises(Forbidden):
             require_organisation(person, own.id, Role.TECHNICIAN)
