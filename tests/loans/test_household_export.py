@@ -6,12 +6,17 @@ import html
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from refurb.auth.roles import Role
+from refurb.auth.models import User
+from refurb.auth.roles import OrganisationKind, Role
+from refurb.errors import Forbidden
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
+from refurb.loans import privacy
 from refurb.loans.models import Household
+from refurb.loans.services import lending
 from refurb.loans.services.households import add_request
 from tests.conftest import TODAY, VERIFIED_ON, sign_in
 from tests.loans.test_privacy_reminders import active_loan
@@ -116,3 +121,55 @@ def test_the_printable_page_shows_the_same_data(
     sign_in(other, coordinator.email, coordinator.password)
     refused = other.get(f"/foyers/{household.id}/donnees")  # the coordinator sees references
     assert refused.status_code == 403 and "Durand" not in refused.get_data(as_text=True)
+
+
+def test_the_export_lists_loans_and_requests_in_order_and_is_logged(
+    in_app, session_as, lender, lender_org, make_household, make_device
+):
+    household = make_household()
+    returned, lent = make_device(State.READY), make_device(State.READY, category=Category.TABLET)
+    with session_as(lender) as (session, actor):
+        first = active_loan(session, actor, household.id, returned.id, START)
+        lending.take_back(actor, first, first.version, "bon état", [])
+        second = active_loan(session, actor, household.id, lent.id, START)
+        record = session.get(Household, household.id)
+        later = add_request(record, actor, Category.SCREEN)  # typed first, asked later
+        earlier = add_request(record, actor, Category.PRINTER)
+        later.requested_on, earlier.requested_on = TODAY - timedelta(3), TODAY - timedelta(9)
+        data = privacy.export(record, actor)
+        exported = session.scalar(
+            select(Event).where(
+                Event.action == "household.exported", Event.subject_id == household.id
+            )
+        )
+        assert (exported.actor_id, exported.organisation_id) == (lender.id, lender_org.id)
+        assert [(r["Type d'appareil"], r["Demandé le"]) for r in data["Demandes"]] == [
+            ("Imprimante", f"{TODAY - timedelta(9):%d/%m/%Y}"),
+            ("Écran", f"{TODAY - timedelta(3):%d/%m/%Y}"),
+        ]
+        assert [(p["Référence"], p["Statut"], p["Terminé le"]) for p in data["Prêts"]] == [
+            (first.reference, "Rendu", f"{TODAY:%d/%m/%Y}"),
+            (second.reference, "En cours", None),
+        ]
+
+
+def test_another_association_is_told_why_it_sees_no_identity(
+    in_app, make_household, create_user, create_organisation
+):
+    household = make_household()
+    stranger = create_user(
+        Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
+    )
+    with in_app() as session, pytest.raises(Forbidden) as refused:
+        privacy.require_identity(
+            session.get(User, stranger.id), session.get(Household, household.id)
+        )
+    assert (
+        refused.value.code,
+        refused.value.message.replace("\u202f", " "),
+        refused.value.status,
+    ) == (
+        "identity_restricted",
+        "Seule l'association qui suit ce foyer voit son identité et ses documents.",
+        403,
+    )
