@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from refurb.auth.models import User
+from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, DonorKind, State
 from refurb.inventory.importer import (
@@ -261,3 +262,15 @@ def test_a_blank_line_in_the_middle_is_skipped_not_the_end(in_app, technician):
         )
         assert [session.get(Device, i).brand for i in ids] == ["HP", "Apple"]
         session.rollback()
+
+
+def test_a_category_may_be_written_in_the_reader_s_language(app, technician):
+    from flask import session as browser_session
+
+    with app.test_request_context():
+        browser_session["lang"] = "en"  # the page's language, chosen by the person
+        label = str(Category.DESKTOP.label)
+        assert label != "Ordinateur fixe"  # the English catalogue's
+        (device_id,) = import_devices(db.session.get(User, technician.id), f"category\n{label}\n")
+        assert db.session.get(Device, device_id).category == Category.DESKTOP
+        db.session.rollback()
