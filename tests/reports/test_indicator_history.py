@@ -61,12 +61,12 @@ def test_the_scheme_starts_with_the_first_completed_departmental_visit(library, 
     with clock_at(at(date(2026, 3, 5))):
         begun = visits.start_visit(admin, site, first_plan)
     assert maintenance_scheme(date(2026, 3, 10)) == (0, None)  # cancelled, local, in progress
-    # completed at 23:30 in Paris on 10 March (22:30 UTC): that day, not the next
-    with clock_at(datetime(2026, 3, 10, 22, 30, tzinfo=UTC)):
+    # completed at midnight in Paris (23:00 UTC on the 10th): on 11 March, not the 10th
+    with clock_at(datetime(2026, 3, 10, 23, 0, tzinfo=UTC)):
         visits.complete_visit(admin, begun, 45)
-    assert maintenance_scheme(date(2026, 3, 9)) == (0, None)
-    assert maintenance_scheme(date(2026, 3, 10)) == (1, date(2026, 3, 10))
-    assert by_key(date(2026, 4, 1))["maintenance_scheme"].since == date(2026, 3, 10)
+    assert maintenance_scheme(date(2026, 3, 10)) == (0, None)
+    assert maintenance_scheme(date(2026, 3, 11)) == (1, date(2026, 3, 11))
+    assert by_key(date(2026, 4, 1))["maintenance_scheme"].since == date(2026, 3, 11)
 
 
 def test_a_first_loan_counts_on_its_day_in_paris(
@@ -80,8 +80,8 @@ def test_a_first_loan_counts_on_its_day_in_paris(
         loan = lending.reserve(
             actor, session.get(Household, household.id), session.get(Device, device.id)
         )
-        # 23:30 UTC on 3 February is 00:30 on the 4th in Paris (winter time)
-        with clock_at(datetime(2026, 2, 3, 23, 30, tzinfo=UTC)):
+        # 23:00 UTC on 3 February is midnight on the 4th in Paris (winter time)
+        with clock_at(datetime(2026, 2, 3, 23, 0, tzinfo=UTC)):
             lending.checkout(actor, loan, loan.version, [], 0, True, date(2026, 2, 3))
         assert loan_system(date(2026, 2, 3)) == (0, None)
         assert loan_system(date(2026, 2, 4)) == (1, date(2026, 2, 4))
@@ -300,8 +300,37 @@ def test_an_edited_target_and_deadline_are_the_ones_used(admin):
     collected_then = by_key(date(2026, 3, 31))["collected"]
     assert (collected_then.target, collected_then.deadline) == (2, date(2028, 6, 30))
     assert collected_then.forecast["projected_at_deadline"] == round(1 + 822 / 180, 1)
+    assert collected_then.status == "on_track"  # 1 of 2, and 5.6 projected by the deadline
 
 
 def test_a_share_before_the_programme_aims_at_the_end_of_2025(admin):
     share = by_key(date(2024, 6, 1))["free_software_share"]
     assert share.deadline == date(2025, 12, 31)
+
+
+def test_without_a_stored_target_the_definition_s_is_used(admin):
+    from refurb.reports.models import IndicatorTarget
+
+    db.session.query(IndicatorTarget).delete()
+    collected_now = by_key(date(2026, 3, 31))["collected"]
+    assert (collected_now.target, collected_now.deadline) == (400, date(2027, 12, 31))
+
+
+def test_partnerships_carried_over_the_year_from_the_days_elapsed(admin):
+    donor = intake.create_donor(admin, "Gascogne Logistique", DonorKind.ENTREPRISE)
+    intake.add_partnership(donor, admin, date(2026, 1, 5))
+    early = by_key(date(2026, 1, 10))["donor_partnerships"]
+    assert early.forecast == {"projected_at_deadline": 36.5}  # 1 in 10 days, over 365
+    assert early.status == "on_track"
+
+
+def test_a_device_received_at_midnight_or_later_is_not_yet_counted(admin):
+    midnight = end_of(date(2026, 5, 1)).astimezone(UTC)
+    with clock_at(midnight):
+        intake.receive_device(admin, category="laptop").simplified = True
+        late = intake.receive_device(admin, category="laptop")  # plain when received
+    with clock_at(midnight + timedelta(days=3)):
+        workshop.update_device(late, admin, late.version, simplified=True)
+    assert simplified_devices(date(2026, 5, 1)) == 0
+    assert simplified_devices(date(2026, 5, 2)) == 1  # the first; the other changed later
+    assert simplified_devices(date(2026, 5, 5)) == 2
