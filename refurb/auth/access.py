@@ -112,6 +112,4 @@ def enforce_access():
 def require_organisation(user, organisation_id: int, *roles: Role) -> None:
     """For services: refuse unless the user holds one of `roles` in that organisation."""
     if not can_access(user, AccessRule(frozenset(roles)), organisation_id):
-        raise Forbidden(
-            "other_organisation", _("Cette fiche appartient à une autre organisation."), status=403
-        )
+        raise Forbidden("other_organisation", _("Cette fiche appartient à une autre organisation."))
