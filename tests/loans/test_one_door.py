@@ -104,6 +104,7 @@ def test_the_signed_agreement_is_recognised_by_content_and_kept_from_the_coordin
 ):
     loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
     folder = app.instance_path + "/uploads/agreements"
+    stored_before = set(os.listdir(folder)) if os.path.isdir(folder) else set()
     sign_in(client, lender.email, lender.password)
 
     renamed = client.post(
@@ -113,7 +114,8 @@ def test_the_signed_agreement_is_recognised_by_content_and_kept_from_the_coordin
     )
     assert renamed.status_code == 400  # the loan page again, the refusal by the file field
     assert 'id="s-document-erreur"' in renamed.get_data(as_text=True)
-    assert not os.path.isdir(folder) or os.listdir(folder) == []  # nothing left behind
+    stored_after = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    assert stored_after == stored_before  # nothing left behind
     with in_app() as session:
         assert session.get(Loan, loan_id).signed_agreement_path == ""
 
