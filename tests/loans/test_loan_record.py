@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from refurb.auth.models import User
 from refurb.auth.roles import OrganisationKind, Role
+from refurb.bounds import TEXT_MAX
 from refurb.errors import DomainError
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
@@ -432,3 +433,27 @@ def test_an_ended_loan_closes_its_own_reminders_only(lending_desk):
     assert done["due_soon"].replace(tzinfo=UTC) == called  # called before: kept as it was
     assert done["overdue"] is not None
     assert session.scalar(select(Reminder.done_at).where(Reminder.loan_id == theirs.id)) is None
+
+
+@pytest.mark.parametrize(
+    "condition, missing, field",
+    [
+        ("r" * (TEXT_MAX + 1), [], "return_condition"),
+        ("rayé", ["x" * 128, "y" * 126], "accessories"),  # 256 characters with ", "
+    ],
+)
+def test_a_return_out_of_bounds_names_its_field(lending_desk, condition, missing, field):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
+    with pytest.raises(DomainError) as refused:
+        lending.take_back(actor, loan, loan.version, condition, missing)
+    assert list(refused.value.details) == [field]
+
+
+def test_missing_accessories_joined_as_written_fit_the_field(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    loan = lending.reserve(actor, household, device)
+    lending.checkout(actor, loan, loan.version, [], 0, True, TODAY)
+    lending.take_back(actor, loan, loan.version, "rayé", ["x" * 128, "y" * 125])  # 255
+    assert loan.status == LoanStatus.RETURNED
