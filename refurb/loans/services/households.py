@@ -12,6 +12,7 @@ from refurb.history.services import record
 from refurb.i18n import gettext as _
 from refurb.loans.enums import Criterion, RequestStatus
 from refurb.loans.models import Household, LoanRequest
+from refurb.loans.privacy import IDENTITY_FIELDS
 from refurb.loans.scoping import require_lender, scoped
 from refurb.loans.workflow import LoanRefused
 from refurb.numbering import next_reference
@@ -30,9 +31,7 @@ def _check_household_fields(fields: dict, household: Household | None = None) ->
             details={"criterion_note": "required"},
         )
     check_fields(Household, fields, household)
-    if any(
-        fields.get(k) for k in ("contact_name", "contact_phone", "contact_email")
-    ) and not fields.get("consent_on"):
+    if any(fields.get(k) for k in IDENTITY_FIELDS) and not fields.get("consent_on"):
         raise InvalidInput(
             "consent_required",
             _("Des coordonnées ne s'enregistrent qu'avec la date du consentement du foyer."),
@@ -71,12 +70,8 @@ def update_household(household: Household, actor, version, **fields) -> None:
         raise LoanRefused(
             "household_anonymised", _("Ce foyer a été anonymisé : sa fiche ne se modifie plus.")
         )
-    merged = {
-        "criterion": household.criterion,
-        "criterion_note": household.criterion_note,
-        "consent_on": household.consent_on,
-        **fields,
-    }
+    kept = ("criterion", "criterion_note", "consent_on", *IDENTITY_FIELDS)
+    merged = {**{key: getattr(household, key) for key in kept}, **fields}
     _check_household_fields(merged, household)
     for key, value in fields.items():
         setattr(household, key, value)
