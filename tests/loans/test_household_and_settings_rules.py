@@ -10,8 +10,8 @@ from refurb.auth.roles import OrganisationKind
 from refurb.errors import DomainError
 from refurb.history.models import Event
 from refurb.inventory.enums import Category
-from refurb.loans.enums import Criterion
-from refurb.loans.models import AgreementTerms
+from refurb.loans.enums import Criterion, RequestStatus
+from refurb.loans.models import AgreementTerms, LenderSettings
 from refurb.loans.services import households as services
 from refurb.loans.services.settings import (
     DEFAULTS,
@@ -274,3 +274,66 @@ def test_households_offered_for_a_reservation_waiting_ones_first(desk):
         (plain, False),
         (waiting, False),
     ]
+
+
+@pytest.fixture
+def stranger(create_user, create_organisation):
+    from refurb.auth.roles import Role
+
+    return create_user(
+        Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
+    )
+
+
+def test_another_association_follows_none_of_its_households(stranger, desk):
+    from refurb.auth.models import User
+
+    session, actor, organisation = desk
+    household = services.create_household(actor, organisation, **household_fields())
+    other = session.get(User, stranger.id)
+    for attempt in (
+        lambda: services.create_household(other, organisation, **household_fields()),
+        lambda: services.update_household(household, other, household.version, size=9),
+        lambda: update_settings(other, organisation.id, 1, 180, 90, 2, ""),
+    ):
+        with pytest.raises(DomainError) as refused:
+            attempt()
+        assert refused.value.status == 403
+    assert household.size == 2 and session.get(LenderSettings, organisation.id) is None
+
+
+def test_another_criterion_without_any_note_is_refused(desk):
+    session, actor, organisation = desk
+    fields = household_fields(criterion=Criterion.OTHER)
+    fields.pop("criterion_note", None)
+    with pytest.raises(DomainError) as refused:
+        services.create_household(actor, organisation, **fields)
+    assert refused.value.code == "criterion_note_required"
+
+
+def test_a_value_saved_under_an_older_rule_stays_editable(desk):
+    session, actor, organisation = desk
+    household = services.create_household(actor, organisation, **household_fields())
+    household.contact_phone = "12 34"  # accepted before phone numbers were checked
+    session.flush()
+    services.update_household(household, actor, household.version, size=3)
+    assert (household.size, household.contact_phone) == (3, "12 34")
+    with pytest.raises(DomainError):
+        services.update_household(household, actor, household.version, contact_phone="56 78")
+
+
+def test_a_request_is_of_normal_priority_unless_said(desk, lender_org):
+    session, actor, organisation = desk
+    household = services.create_household(actor, organisation, **household_fields())
+    request = services.add_request(household, actor, Category.SCREEN)
+    assert (request.priority, request.note) == (2, "")
+    assert last_event(session, "household", household.id).organisation_id == lender_org.id
+
+
+def test_a_household_whose_request_was_served_is_no_longer_waiting(desk):
+    session, actor, organisation = desk
+    household = services.create_household(actor, organisation, **household_fields())
+    request = services.add_request(household, actor, Category.TABLET)
+    request.status = RequestStatus.SERVED
+    session.flush()
+    assert services.households_for_reservation(actor, Category.TABLET) == [(household, False)]
