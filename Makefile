@@ -50,7 +50,7 @@ system-deps:
 
 # Coverage floors of refurb/ (migrations aside), measured on the SQLite run: they only rise.
 COVERAGE_LINES := 96
-COVERAGE_BRANCHES := 86
+COVERAGE_BRANCHES := 87
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/ruff check refurb tests $(wildcard bench)

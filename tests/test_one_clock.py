@@ -1,6 +1,7 @@
 """One clock: the app and the suite read the date through `refurb.db_types` (`utcnow`,
-`today`: Paris's day), never the machine's own `date.today()` or `datetime.now()`, which
-differ from Paris's day an hour a night and would make a test depend on when it runs."""
+`today`: Paris's day), never the machine's own `date.today()` or `datetime.now()`: on a UTC
+machine that is still the day before from midnight in Paris to midnight UTC, and a test would
+depend on when it runs. The check finds calls written as such (`date.today()`, …)."""
 
 import ast
 from pathlib import Path

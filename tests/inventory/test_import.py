@@ -275,3 +275,15 @@ def test_a_tag_repeated_in_the_file_and_one_already_on_a_device_are_each_named(
         (3, "tag", "étiquette déjà utilisée ligne 2"),
         (4, "tag", "étiquette déjà sur un appareil"),
     ]
+
+
+def test_a_file_of_a_whole_number_of_batches_shows_its_own_total(client, login_as, in_app):
+    login_as(Role.TECHNICIAN)
+    response = client.post(
+        "/appareils/import",
+        data={"file": (BytesIO(big_file(4_000).encode()), "lot.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "Vérification\u202f: 4\u202f000 lignes sur 4\u202f000" in page
+    assert "4\u202f000 appareils importés." in page

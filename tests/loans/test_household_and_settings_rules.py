@@ -337,3 +337,28 @@ def test_a_household_whose_request_was_served_is_no_longer_waiting(desk):
     request.status = RequestStatus.SERVED
     session.flush()
     assert services.households_for_reservation(actor, Category.TABLET) == [(household, False)]
+
+
+def test_a_household_saved_with_contacts_before_the_consent_rule_stays_editable(desk):
+    session, actor, organisation = desk
+    household = services.create_household(actor, organisation, **household_fields())
+    household.consent_on = None  # as saved before consent dates were asked
+    session.flush()
+    services.update_household(household, actor, household.version, size=4)
+    assert household.size == 4
+
+
+def test_households_offered_are_ordered_by_reference_and_at_most_200(desk):
+    session, actor, organisation = desk
+    first, second = (
+        services.create_household(actor, organisation, **household_fields()) for _ in range(2)
+    )
+    first.reference, second.reference = "F-2026-9999", "F-2026-0001"  # out of creation order
+    session.flush()
+    assert [h for h, _w in services.households_for_reservation(actor, Category.LAPTOP)] == [
+        second,
+        first,
+    ]
+    for _ in range(199):
+        services.create_household(actor, organisation, **household_fields())
+    assert len(services.households_for_reservation(actor, Category.LAPTOP)) == 200

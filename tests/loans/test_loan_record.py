@@ -2,7 +2,7 @@
 note, details) in the association's history, the loan's own fields, the household's request,
 its reminders; and each refusal of the lending services as the lender reads it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -415,7 +415,7 @@ def test_an_ended_loan_closes_its_own_reminders_only(lending_desk):
     lending.checkout(actor, mine, mine.version, [], 0, True, TODAY)
     theirs = lending.reserve(actor, spare["household"], spare["laptop"])
     lending.checkout(actor, theirs, theirs.version, [], 0, True, TODAY)
-    called = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    called = datetime.combine(TODAY - timedelta(days=3), time(9), UTC)
     session.add_all(
         [
             Reminder(loan_id=mine.id, step="due_soon", channel="call", done_at=called),

@@ -70,7 +70,9 @@ def update_household(household: Household, actor, version, **fields) -> None:
         raise LoanRefused(
             "household_anonymised", _("Ce foyer a été anonymisé : sa fiche ne se modifie plus.")
         )
-    kept = ("criterion", "criterion_note", "consent_on", *IDENTITY_FIELDS)
+    kept = ["criterion", "criterion_note", "consent_on"]
+    if "consent_on" in fields:  # consent withdrawn: not while contact details stay
+        kept += IDENTITY_FIELDS
     merged = {**{key: getattr(household, key) for key in kept}, **fields}
     _check_household_fields(merged, household)
     for key, value in fields.items():
