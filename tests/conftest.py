@@ -228,6 +228,11 @@ def require_tool(name: str, package: str) -> str:
     return path
 
 
+def told(refusal) -> tuple:
+    """A refusal as a person reads it: (code, sentence with plain spaces, details)."""
+    return refusal.code, refusal.message.replace("\u202f", " "), refusal.details
+
+
 def pdf_text(data: bytes, *, layout: bool = True) -> str:
     """A PDF's text as pdftotext reads it (with -layout: lines kept as laid out)."""
     import subprocess

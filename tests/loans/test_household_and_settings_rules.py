@@ -21,13 +21,9 @@ from refurb.loans.services.settings import (
     terms_for_signing,
     update_settings,
 )
-from tests.conftest import TODAY, VERIFIED_ON
+from tests.conftest import TODAY, VERIFIED_ON, told
 
 CONTACT = {"contact_name": "Mme Durand", "contact_phone": "06 12 34 56 78"}
-
-
-def told(refusal) -> tuple:
-    return refusal.code, refusal.message.replace("\u202f", " "), refusal.details
 
 
 def last_event(session, subject_type: str, subject_id: int) -> Event:

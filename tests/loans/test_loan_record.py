@@ -19,7 +19,7 @@ from refurb.loans.models import Household, Loan, LoanRequest, Reminder
 from refurb.loans.services import lending
 from refurb.loans.services.households import add_request
 from refurb.loans.services.settings import update_settings
-from tests.conftest import TODAY
+from tests.conftest import TODAY, told
 
 
 def loan_events(session, loan) -> list[tuple]:
@@ -49,10 +49,6 @@ def device_note(session, device) -> str | None:
         .where(Event.subject_type == "device", Event.subject_id == device.id)
         .order_by(Event.id.desc())
     )
-
-
-def told(refusal) -> tuple:
-    return refusal.code, refusal.message.replace("\u202f", " "), refusal.details
 
 
 @pytest.fixture

@@ -3,6 +3,10 @@ chosen days (the injectable clock dates every event)."""
 
 from datetime import UTC, date, datetime
 
+import pytest
+
+from refurb.auth.models import User
+from refurb.auth.roles import Role
 from refurb.db_types import clock_at
 from refurb.inventory.enums import Category, State
 from refurb.inventory.lifecycle import Action, Context, perform
@@ -41,3 +45,11 @@ def pool_id(session) -> int:
     return create_site(
         None, name="Parc tournant", kind=SiteKind.ROTATION_POOL, commune_code="32013"
     ).id
+
+
+@pytest.fixture
+def admin(in_app, create_user):
+    """The coordinator, acting inside an app context (a module may define its own `admin`)."""
+    user = create_user(Role.ADMIN)
+    with in_app() as session:
+        yield session.get(User, user.id)

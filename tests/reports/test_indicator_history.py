@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from refurb.auth.models import User
-from refurb.auth.roles import Role
 from refurb.db_types import clock_at
 from refurb.extensions import db
 from refurb.inventory.enums import DonorKind, State
@@ -33,13 +31,6 @@ from tests.reports.conftest import at, make_ready, pool_id, receive
 
 def by_key(day: date) -> dict:
     return {i.key: i for i in indicators(day)}
-
-
-@pytest.fixture
-def admin(in_app, create_user):
-    user = create_user(Role.ADMIN)
-    with in_app() as session:
-        yield session.get(User, user.id)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from refurb.auth.models import User
-from refurb.auth.roles import Role
 from refurb.db_types import clock_at
 from refurb.inventory.enums import DonorKind
 from refurb.inventory.services import intake
@@ -68,13 +66,6 @@ def test_a_target_a_century_away_has_no_date():
 )
 def test_the_status(value, target, deadline, day, projected, status):
     assert _status(value, target, deadline, day, projected) == status
-
-
-@pytest.fixture
-def admin(in_app, create_user):
-    user = create_user(Role.ADMIN)
-    with in_app() as session:
-        yield session.get(User, user.id)
 
 
 def test_a_day_ends_at_midnight_in_paris(admin):
