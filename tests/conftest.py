@@ -279,6 +279,14 @@ def lender(create_user, lender_org):
 
 
 @pytest.fixture
+def stranger(create_user, create_organisation):
+    """A lender of another association than `lender`'s."""
+    return create_user(
+        Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
+    )
+
+
+@pytest.fixture
 def make_household(in_app, lender, lender_org):
     def make(organisation=None, **fields):
         organisation = organisation or lender_org

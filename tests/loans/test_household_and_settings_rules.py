@@ -272,15 +272,6 @@ def test_households_offered_for_a_reservation_waiting_ones_first(desk):
     ]
 
 
-@pytest.fixture
-def stranger(create_user, create_organisation):
-    from refurb.auth.roles import Role
-
-    return create_user(
-        Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
-    )
-
-
 def test_another_association_follows_none_of_its_households(stranger, desk):
     from refurb.auth.models import User
 

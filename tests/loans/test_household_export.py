@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from refurb.auth.models import User
-from refurb.auth.roles import OrganisationKind, Role
+from refurb.auth.roles import Role
 from refurb.errors import Forbidden
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
@@ -153,13 +153,8 @@ def test_the_export_lists_loans_and_requests_in_order_and_is_logged(
         ]
 
 
-def test_another_association_is_told_why_it_sees_no_identity(
-    in_app, make_household, create_user, create_organisation
-):
+def test_another_association_is_told_why_it_sees_no_identity(in_app, make_household, stranger):
     household = make_household()
-    stranger = create_user(
-        Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
-    )
     with in_app() as session, pytest.raises(Forbidden) as refused:
         privacy.require_identity(
             session.get(User, stranger.id), session.get(Household, household.id)

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from refurb.auth.models import User
-from refurb.auth.roles import OrganisationKind, Role
 from refurb.bounds import TEXT_MAX
 from refurb.errors import DomainError
 from refurb.history.models import Event
@@ -52,9 +51,7 @@ def device_note(session, device) -> str | None:
 
 
 @pytest.fixture
-def lending_desk(
-    session_as, lender, lender_org, make_household, make_device, create_user, create_organisation
-):
+def lending_desk(session_as, lender, lender_org, make_household, make_device, stranger):
     """`(session, actor, household, device, spare)` in the lender's context: loans of 180
     days renewed 30 days at a time, a household waiting for a laptop, a ready laptop; spare:
     another laptop, a tablet, another household and a lender of another association."""
@@ -63,9 +60,7 @@ def lending_desk(
         "laptop": make_device(State.READY).id,
         "tablet": make_device(State.READY, category=Category.TABLET).id,
         "household": make_household().id,
-        "stranger": create_user(
-            Role.LENDER, create_organisation("Autre association", OrganisationKind.LENDER)
-        ).id,
+        "stranger": stranger.id,
     }
     with session_as(lender) as (session, actor):
         update_settings(actor, lender_org.id, 1, 180, 30, 3, "")
