@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TypeVar
 
-from babel import dates, numbers
+from babel import dates, numbers, support
 from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from wtforms.i18n import messages_path
 
 from refurb.db_types import PARIS
 
@@ -115,12 +116,23 @@ def local(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+@lru_cache(maxsize=64)
+def _date_pattern(fmt: str, locale) -> dates.DateTimePattern:
+    """A date format parsed once per locale (babel parses it on every call: a list's dates)."""
+    if fmt in ("full", "long", "medium", "short"):
+        fmt = dates.get_date_format(fmt, locale=locale)
+    return dates.parse_pattern(fmt)
+
+
 def format_date(value, fmt: str = "medium") -> str:
     if not value:
         return ""
     if isinstance(value, datetime):
         value = local(value).date()
-    return dates.format_date(value, fmt, locale=_language()[1])
+    locale = _language()[1]
+    if locale is None:  # no application context
+        return dates.format_date(value, fmt)
+    return _date_pattern(fmt, locale).apply(value, locale)
 
 
 def format_datetime(value, fmt: str = "medium") -> str:
@@ -129,8 +141,21 @@ def format_datetime(value, fmt: str = "medium") -> str:
     return dates.format_datetime(local(value), fmt, tzinfo=PARIS, locale=_language()[1])
 
 
+@lru_cache(maxsize=8)
+def _form_messages(language: str) -> support.Translations:
+    """WTForms' own messages ("This field is required." …) in `language`, read once."""
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+def _hand_form_messages() -> None:
+    """before_request: flask-wtf reads WTForms' catalogue from disk on every request that builds
+    a form, unless the request already holds it (its `wtforms_translations`)."""
+    request.wtforms_translations = _form_messages(select_locale())
+
+
 def init_i18n(app: Flask, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_hand_form_messages)
     # Jinja's newstyle gettext does the %-formatting itself: it gets the bare lookups.
     app.jinja_env.install_gettext_callables(_translated, _translated_plural, newstyle=True)
     app.jinja_env.filters["datetime"] = format_datetime

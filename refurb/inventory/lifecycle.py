@@ -282,9 +282,12 @@ def refusal(
                 "recycling_batch_required",
                 _("Le recyclage se fait en ajoutant l'appareil à un lot remis à un recycleur."),
             )
-    held = holders.holder_refusal(device, context)
-    if held is not None:
-        return held
+    return holders.holder_refusal(device, context) or _guard_refusal(
+        device, action, context, check_inputs
+    )
+
+
+def _guard_refusal(device: Device, action: Action, context: Context, check_inputs: bool):
     guard = GUARDS.get(action)
     if guard is None or (not check_inputs and action in INPUT_GUARDS):
         return None
@@ -297,6 +300,8 @@ def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | Non
     Actions that only another procedure (a loan, a recycling batch) performs are left out.
     """
     offered = []
+    context = Context(actor=actor)
+    held = None
     for action, transition in TRANSITIONS.items():
         if device.state not in transition.sources or not _role_allowed(actor, transition):
             continue
@@ -304,7 +309,11 @@ def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | Non
             transition.direct_sources and device.state in transition.direct_sources
         ):
             continue
-        offered.append((action, refusal(device, action, Context(actor=actor), check_inputs=False)))
+        # What refusal() checks before the holder is settled by the two tests above, and who
+        # holds the device is the same for every action: asked once, not once per action.
+        if not offered:
+            held = holders.holder_refusal(device, context)
+        offered.append((action, held or _guard_refusal(device, action, context, False)))
     return offered
 
 

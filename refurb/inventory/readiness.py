@@ -17,11 +17,16 @@ def latest_diagnosis(device: Device) -> Diagnosis | None:
     )
 
 
-def known_defects(device: Device, diagnosis: Diagnosis | None = None) -> list[str]:
-    """The labels of the non-blocking faults found by the current cycle's test."""
+_LOOK_UP = object()
+
+
+def known_defects(device: Device, diagnosis: Diagnosis | None | object = _LOOK_UP) -> list[str]:
+    """The labels of the non-blocking faults found by the current cycle's test. `diagnosis`:
+    the device's latest test (None: it has none) when the caller has already read it."""
     from refurb.inventory.checklists import default_checklist
 
-    diagnosis = diagnosis or latest_diagnosis(device)
+    if diagnosis is _LOOK_UP:
+        diagnosis = latest_diagnosis(device)
     if diagnosis is None or diagnosis.performed_at < device.cycle_started_at:
         return []
     labels = {item.key: str(item.label) for item in default_checklist(device.category)}
@@ -38,11 +43,17 @@ def erasures_this_cycle(device: Device) -> list[Erasure]:
     )
 
 
-def media_not_erased(device: Device, *, destroyed_counts: bool = True) -> list:
-    """Active media with no verified erasure in the current cycle."""
+def media_not_erased(
+    device: Device, *, destroyed_counts: bool = True, erasures: list[Erasure] | None = None
+) -> list:
+    """Active media with no verified erasure in the current cycle. `erasures`: the device's
+    erasures when the caller has already read them (any cycle's)."""
+    if erasures is None:
+        erasures = erasures_this_cycle(device)
     done = {
         e.medium_id
-        for e in erasures_this_cycle(device)
-        if e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY)
+        for e in erasures
+        if e.performed_at >= device.cycle_started_at
+        and (e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY))
     }
     return [m for m in device.active_media if m.id not in done]

@@ -3,6 +3,7 @@
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 from sqlalchemy import func, literal_column, or_, select, table
 
@@ -131,9 +132,9 @@ def filtered(filters: DeviceFilters):
     return conditions
 
 
-def _rows(filters: DeviceFilters):
+def _rows(filters: DeviceFilters, device_columns=(Device,)):
     return (
-        select(Device, Collection.reference, Donor.name)
+        select(*device_columns, Collection.reference, Donor.name)
         .outerjoin(Collection, Collection.id == Device.collection_id)
         .outerjoin(Donor, Donor.id == Collection.donor_id)
         .where(*filtered(filters))
@@ -141,14 +142,42 @@ def _rows(filters: DeviceFilters):
     )
 
 
-def search_devices(filters: DeviceFilters) -> tuple[list, int, dict[str, int]]:
+@dataclass(frozen=True, slots=True)
+class ListedDevice:
+    """What the list page shows of a device: a row of 8 columns, not the 48 of a Device and its
+    media (loading those was half the page's SQL time and a quarter of its Python)."""
+
+    tag: str
+    category: Category
+    brand: str
+    model: str
+    serial_number: str | None
+    state: State
+    grade: Grade | None
+    created_at: datetime
+
+    brand_and_model = Device.brand_and_model
+    title = Device.title
+
+
+LISTED = [getattr(Device, f.name) for f in fields(ListedDevice)]
+
+
+def search_devices(
+    filters: DeviceFilters, *, listed_only: bool = False
+) -> tuple[list, int, dict[str, int]]:
     """One page of (device, collection reference, donor name) rows, the total count, and the
-    count per state whatever the state filter (the list's state links)."""
+    count per state whatever the state filter (the list's state links). The devices are
+    Device entities, or ListedDevice rows when `listed_only` (the list page)."""
     counts = state_counts(filters)
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
+    statement = _rows(filters, LISTED if listed_only else [Device])
     page = db.session.execute(
-        _rows(filters).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        statement.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
+    if listed_only:
+        width = len(LISTED)
+        return [(ListedDevice(*row[:width]), *row[width:]) for row in page], total, counts
     return page, total, counts
 
 

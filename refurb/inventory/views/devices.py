@@ -75,7 +75,7 @@ def site_choices():
 @allow(*WORKSHOP)
 def devices():
     filters = search.DeviceFilters.from_args(request.args)
-    rows, total, counts = search.search_devices(filters)
+    rows, total, counts = search.search_devices(filters, listed_only=True)
     collection = (
         db.session.get(Collection, filters.collection_id) if filters.collection_id else None
     )
@@ -194,8 +194,8 @@ def _device_page(device):
     from refurb.maintenance.models import Site
 
     site = db.session.get(Site, device.site_id) if device.site_id else None
-    transition_form = TransitionForm(data={"version": device.version})
-    transition_form.site_id.choices = site_choices()
+    steps = next_steps(device, current_user, diagnosis)
+    to_a_site = any(s.action in (Action.RESERVE, Action.DEPLOY) and not s.blocked for s in steps)
     return render_template(
         "inventory/device.html",
         device=device,
@@ -214,11 +214,11 @@ def _device_page(device):
         site=site,
         workshop=current_user.has_role(*WORKSHOP),
         duplicates=intake.duplicate_serials(device),
-        transition_form=transition_form,
-        steps=next_steps(device, current_user, diagnosis),
+        site_options=site_choices() if to_a_site else [],
+        steps=steps,
         known_defects=readiness.known_defects(device, diagnosis),
         transitions=TRANSITIONS,
-        media_pending={m.id for m in readiness.media_not_erased(device, destroyed_counts=True)},
+        media_pending={m.id for m in readiness.media_not_erased(device, erasures=erasures)},
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
     )
