@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from refurb.auth.models import ApiToken, User
 from refurb.db_types import utcnow
@@ -34,7 +35,15 @@ def revoke_api_token(token: ApiToken, actor: User) -> None:
 
 
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    token = (  # with its user and the roles every request checks: one query
+        db.session.scalars(
+            select(ApiToken)
+            .options(joinedload(ApiToken.user).joinedload(User.memberships))
+            .where(ApiToken.token_hash == digest(raw))
+        )
+        .unique()
+        .one_or_none()
+    )
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()

@@ -29,6 +29,25 @@ def test_a_token_is_issued_stored_hashed_and_works(client, create_user, in_app):
     assert me.json["memberships"][0]["role"] == "technician"
 
 
+def test_a_token_carries_every_role_of_its_user(client, api_token, create_organisation, in_app):
+    """The token, its user and their memberships come in one query: each membership counts."""
+    from refurb.auth import services
+    from refurb.auth.models import Organisation, User
+    from refurb.extensions import db
+
+    headers, user = api_token(Role.LENDER)
+    other = create_organisation()
+    with in_app():
+        person = db.session.get(User, user.id)
+        services.grant_role(person, db.session.get(Organisation, other.id), Role.LENDER, person)
+        db.session.commit()
+    me = client.get("/api/v1/me", headers=headers)
+    assert sorted(m["organisation_id"] for m in me.json["memberships"]) == sorted(
+        [user.organisation.id, other.id]
+    )
+    assert client.get(f"/api/v1/organisations/{other.id}", headers=headers).status_code == 200
+
+
 def test_wrong_credentials_get_a_401_in_the_error_format(client, create_user):
     user = create_user(Role.TECHNICIAN)
     response = client.post("/api/v1/auth/token", json={"email": user.email, "password": "non"})
