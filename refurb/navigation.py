@@ -33,7 +33,15 @@ MENU: list[NavItem] = [
 ]
 
 
+# The menu's pages take no organisation, so who sees an entry depends on the roles held alone:
+# each set of roles' menu is worked out once per process, not on every page.
+_MENUS: dict[frozenset, list[NavItem]] = {}
+
+
 def menu_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for item in MENU if can_access(user, rule_for(item.endpoint))]
+    roles = frozenset(user.roles)
+    if roles not in _MENUS:
+        _MENUS[roles] = [item for item in MENU if can_access(user, rule_for(item.endpoint))]
+    return _MENUS[roles]

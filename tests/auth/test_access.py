@@ -11,6 +11,7 @@ from refurb.auth.access import (
     can_access,
     public,
     require_organisation,
+    rule_for,
     signed_in,
 )
 from refurb.auth.models import User
@@ -93,6 +94,26 @@ def test_menu_shows_only_what_the_role_may_open(client, login_as, role):
     assert 'href="/utilisateurs"' not in page
     assert 'href="/journal"' not in page
     assert 'href="/compte"' in page
+
+
+def test_the_menu_pages_take_no_organisation(app):
+    """The menu is worked out once per set of roles (navigation.menu_for): it may, since none
+    of its pages is judged by an organisation in its URL."""
+    from refurb.navigation import MENU
+
+    with app.app_context():
+        for item in MENU:
+            assert rule_for(item.endpoint).organisation_arg is None, item.endpoint
+
+
+def test_two_people_with_different_roles_see_their_own_menus(client, login_as):
+    login_as(Role.TECHNICIAN)
+    workshop = client.get("/appareils").get_data(as_text=True)
+    client.post("/deconnexion")
+    login_as(Role.LENDER)
+    lender = client.get("/prets").get_data(as_text=True)
+    assert 'href="/appareils"' in workshop and 'href="/foyers"' not in workshop
+    assert 'href="/foyers"' in lender and 'href="/appareils"' not in lender
 
 
 def test_coordinator_menu_lists_admin_pages(client, login_as):
