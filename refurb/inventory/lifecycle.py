@@ -313,7 +313,9 @@ def available_actions(device: Device, actor) -> list[tuple[Action, Refusal | Non
         # holds the device is the same for every action: asked once, not once per action.
         if not offered:
             held = holders.holder_refusal(device, context)
-        offered.append((action, held or _guard_refusal(device, action, context, False)))
+        offered.append(
+            (action, held or _guard_refusal(device, action, context, check_inputs=False))
+        )
     return offered
 
 

@@ -154,3 +154,29 @@ def test_stale_loan_versions_are_refused(session_as, lender, make_household, mak
         with pytest.raises(DomainError) as refused:
             lending.checkout(actor, loan, loan.version - 1, [], 0, True)
         assert refused.value.code == "stale_version"
+
+
+def test_the_device_page_offers_what_refusal_says_a_loan_holding_it_included(
+    session_as, lender, technician, make_household, make_device
+):
+    """available_actions asks who holds the device once for all actions: each offered action
+    still carries exactly the refusal refusal() gives it."""
+    from refurb.auth.models import User
+    from refurb.inventory.lifecycle import available_actions
+
+    household_id = make_household().id
+    held_id, free_id = make_device(State.READY).id, make_device(State.READY).id
+    with session_as(lender) as (session, actor):
+        lending.reserve(actor, session.get(Household, household_id), session.get(Device, held_id))
+        session.commit()
+    with session_as(lender) as (session, _actor):
+        workshop = session.get(User, technician.id)
+        for device_id, held in ((held_id, True), (free_id, False)):
+            device = session.get(Device, device_id)
+            offered = available_actions(device, workshop)
+            assert offered
+            for action, blocked in offered:
+                said = refusal(device, action, Context(actor=workshop), check_inputs=False)
+                assert (blocked and blocked.code) == (said and said.code), action
+                assert (blocked and blocked.message) == (said and said.message)
+            assert all(b and b.code == "held_by_loan" for _a, b in offered) == held
