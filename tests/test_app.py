@@ -165,3 +165,16 @@ def test_every_table_sits_in_a_scrolling_wrapper(app):
             assert "table-wrap" in before or "scrolling_table" in before, (
                 f"{template.relative_to(folder)}, line {text[: found.start()].count(chr(10)) + 1}"
             )
+
+
+def test_wtforms_own_messages_speak_the_readers_language(client, login_as, lender_org):
+    """WTForms' catalogue is read once per process per language, not once per request."""
+    login_as(Role.LENDER, lender_org)
+    typed = {"loan_days": "180", "renewal_days": "90", "renewal_cap": "abc", "terms": "Texte"}
+    french = client.post("/prets/reglages", data=typed).get_data(as_text=True)
+    assert "entier valide" in french
+    client.get("/langue/en")
+    english = client.post("/prets/reglages", data=typed).get_data(as_text=True)
+    assert "Not a valid integer value." in english and "entier valide" not in english
+    client.get("/langue/fr")
+    assert "entier valide" in client.post("/prets/reglages", data=typed).get_data(as_text=True)
