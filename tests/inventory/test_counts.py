@@ -136,6 +136,31 @@ def test_text_search_finds_a_part_of_any_column_whatever_the_case(
         assert total == len(found)
 
 
+def test_a_searched_list_counts_each_state_on_every_page_in_one_statement(in_app, make_device):
+    """A text search counts its states in the page's own statement: the same counts on the
+    first page, on a later one, past the end and beside a state filter."""
+    states = [State.READY] * 3 + [State.REPAIR] * 2 + [State.RECEIVED]
+    made = [make_device(state) for state in states]
+    other = make_device(State.READY)
+    with in_app():
+        for device in made:
+            db.session.get(Device, device.id).model = "Latitude 5490"
+        db.session.get(Device, other.id).model = "Zenbook 14"
+        db.session.commit()
+        expected = {"ready": 3, "repair": 2, "received": 1}
+        seen = set()
+        for page in (1, 2, 3, 4):
+            rows, total, counts = search_devices(DeviceFilters(q="latitude", per_page=2, page=page))
+            assert (counts, total) == (expected, 6), page
+            seen |= {row[0].tag for row in rows}
+        assert seen == {device.tag for device in made}  # pages 1 to 3, page 4 past the end
+        rows, total, counts = search_devices(DeviceFilters(q="latitude", state="repair"))
+        assert (counts, total, len(rows)) == (expected, 2, 2)
+        listed, total, counts = search_devices(DeviceFilters(q="latitude"), listed_only=True)
+        assert (counts, total, len(listed)) == (expected, 6, 6)
+        assert all(row[0].model == "Latitude 5490" for row in listed)
+
+
 @contextmanager
 def statements():
     """The SQL statements run inside the block."""
@@ -155,16 +180,20 @@ def test_the_list_runs_the_same_few_queries_for_2_rows_or_40(app, client, login_
     login_as(Role.TECHNICIAN)
     make_device()
     make_device()
-    with app.app_context(), statements() as few:
-        assert client.get("/appareils").status_code == 200
+
+    def run(path):
+        with app.app_context(), statements() as seen:
+            assert client.get(path).status_code == 200
+        return len(seen)
+
+    few = {path: run(path) for path in ("/appareils", "/appareils?q=thinkpad")}
     for _ in range(38):
         make_device()
-    with app.app_context(), statements() as many:
-        assert client.get("/appareils").status_code == 200
-        assert client.get("/appareils?q=thinkpad").status_code == 200
-    assert len(many) == 2 * len(few)
-    # SQLite's BEGIN, the session's user, the counts, the rows (only the columns listed: no media)
-    assert len(few) <= 4
+    assert {path: run(path) for path in few} == few
+    # SQLite's BEGIN, the session's user, the counts, the rows (only the columns listed: no
+    # media); a text search counts its states in the page's own statement.
+    assert few["/appareils"] <= 4
+    assert few["/appareils?q=thinkpad"] <= 3
 
 
 def test_the_device_page_runs_the_same_queries_whatever_its_history(
