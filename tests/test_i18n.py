@@ -116,3 +116,30 @@ def test_a_message_is_written_with_one_capitalisation():
             by_case.setdefault(text.lower(), set()).add(text)
     twice = {k: v for k, v in by_case.items() if len(v) > 1 and k not in LABEL_AND_WORD}
     assert twice == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("fmt", ["short", "medium", "long", "full", "d MMMM y", "d MMMM y HH:mm"])
+def test_dates_read_as_babel_writes_them_from_patterns_looked_up_once(app, language, fmt):
+    """format_date and format_datetime use patterns kept per format and locale: the same text
+    as babel's own functions, across a year in Paris (both changes of time included)."""
+    from datetime import UTC, datetime, timedelta
+
+    from babel import dates
+
+    from refurb.db_types import PARIS
+    from refurb.i18n import format_date, format_datetime, local
+
+    with speaking(app, language):
+        moment = datetime(2025, 1, 1, 0, 30, tzinfo=UTC)
+        for _ in range(24 * 365 // 7):
+            paris = local(moment)
+            assert format_datetime(moment, fmt) == dates.format_datetime(
+                paris, fmt, tzinfo=PARIS, locale=language
+            )
+            if "H" not in fmt:  # a date has no hours
+                day = dates.format_date(paris.date(), fmt, locale=language)
+                assert format_date(moment, fmt) == day
+            moment += timedelta(hours=7)
+        naive = datetime(2025, 3, 30, 1, 30)  # stored instants are UTC, naive or not
+        assert format_datetime(naive, fmt) == format_datetime(naive.replace(tzinfo=UTC), fmt)
