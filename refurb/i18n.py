@@ -59,6 +59,12 @@ def _language():
         return get_translations(), None
 
 
+def current_locale():
+    """The request's babel Locale, found once per request (None without an application
+    context): what a cache of translated text is keyed by."""
+    return _language()[1]
+
+
 def _speaks_french(locale) -> bool:
     return locale is None or locale.language == "fr"  # no context: commands speak French
 

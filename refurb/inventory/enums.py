@@ -3,6 +3,7 @@
 import enum
 import functools
 
+from refurb.i18n import current_locale
 from refurb.i18n import lazy_gettext as _l
 
 
@@ -11,12 +12,18 @@ def _labels(kind: type) -> dict:
     return kind.LABELS()  # lazy strings: built once, translated when shown
 
 
+@functools.lru_cache(maxsize=1024)
+def _label(member: "Labelled", _language: str) -> str:
+    return str(_labels(type(member))[member])
+
+
 class Labelled(enum.StrEnum):
     """A string enum whose members carry a French label in LABELS."""
 
     @property
     def label(self) -> str:
-        return str(_labels(type(self))[self])
+        """In the reader's language, translated once per language (a list shows hundreds)."""
+        return _label(self, str(current_locale()))
 
     @classmethod
     def choices(cls, blank=None):

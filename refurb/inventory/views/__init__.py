@@ -3,10 +3,10 @@
 from functools import lru_cache
 
 from flask import Blueprint
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from refurb.auth.roles import Role
+from refurb.i18n import current_locale
 from refurb.inventory.enums import State
 
 bp = Blueprint("inventory", __name__)
@@ -19,7 +19,7 @@ WORKSHOP = (Role.TECHNICIAN,)
 def state_badge(state: State) -> Markup:
     """A device's state as a badge, as every page shows it (one per row of a list): written
     once per state and language, not once per row."""
-    return _badge(state, str(get_locale()))
+    return _badge(state, str(current_locale()))
 
 
 @lru_cache(maxsize=64)
