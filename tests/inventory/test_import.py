@@ -23,6 +23,15 @@ def count(session) -> int:
     return session.scalar(select(func.count()).select_from(Device))
 
 
+def post_import(client, text: str, **fields):
+    """Send a CSV file through the import page, as the browser's form does."""
+    return client.post(
+        "/appareils/import",
+        data={**fields, "file": (BytesIO(text.encode()), "lot.csv")},
+        content_type="multipart/form-data",
+    )
+
+
 def test_a_good_file_is_imported_whole(in_app, technician):
     with in_app() as session:
         actor = session.get(User, technician.id)
@@ -77,11 +86,7 @@ def test_windows_spreadsheets_are_read():
 
 def test_the_upload_page_shows_each_bad_row(client, login_as, in_app):
     login_as(Role.TECHNICIAN)
-    response = client.post(
-        "/appareils/import",
-        data={"file": (BytesIO(b"category,brand\nlaptop,HP\nfrigo,Miele\n"), "lot.csv")},
-        content_type="multipart/form-data",
-    )
+    response = post_import(client, "category,brand\nlaptop,HP\nfrigo,Miele\n")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Aucun appareil n&#39;a été importé" in page or "Aucun appareil n'a été importé" in page
@@ -171,11 +176,7 @@ def test_every_problem_of_a_row_is_reported_with_its_column(in_app, technician):
 
 def test_a_long_file_shows_its_progress_then_the_outcome(client, login_as, in_app):
     login_as(Role.TECHNICIAN)
-    response = client.post(
-        "/appareils/import",
-        data={"file": (BytesIO(big_file(4_500).encode()), "lot.csv")},
-        content_type="multipart/form-data",
-    )
+    response = post_import(client, big_file(4_500))
     assert response.is_streamed and response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Vérification\u202f: 2\u202f000 lignes sur 4\u202f500" in page
@@ -188,11 +189,7 @@ def test_a_long_file_shows_its_progress_then_the_outcome(client, login_as, in_ap
 def test_a_long_file_with_a_bad_row_keeps_nothing_and_shows_the_row(client, login_as, in_app):
     login_as(Role.TECHNICIAN)
     text = big_file(4_500).replace("laptop;Lenovo;T4000;", "grille-pain;Lenovo;T4000;")
-    response = client.post(
-        "/appareils/import",
-        data={"file": (BytesIO(text.encode()), "lot.csv")},
-        content_type="multipart/form-data",
-    )
+    response = post_import(client, text)
     page = response.get_data(as_text=True)
     assert "Aucun appareil n&#39;a été importé" in page
     assert "<td>4002</td>" in page and "grille-pain" in page
@@ -208,11 +205,7 @@ def test_a_refreshed_import_page_does_not_import_the_file_twice(client, login_as
     data = {"sending": sending}
 
     def send():
-        return client.post(
-            "/appareils/import",
-            data={**data, "file": (BytesIO(big_file(4_500).encode()), "lot.csv")},
-            content_type="multipart/form-data",
-        )
+        return post_import(client, big_file(4_500), **data)
 
     first = send().get_data(as_text=True)
     assert "4\u202f500 appareils importés." in first
@@ -242,11 +235,7 @@ def test_a_long_import_stopped_by_a_failure_says_so_and_keeps_nothing(
 
     monkeypatch.setattr(views, "commit_streamed", failing_commit)
     login_as(Role.TECHNICIAN)
-    page = client.post(
-        "/appareils/import",
-        data={"file": (BytesIO(big_file(4_500).encode()), "lot.csv")},
-        content_type="multipart/form-data",
-    ).get_data(as_text=True)
+    page = post_import(client, big_file(4_500)).get_data(as_text=True)
     assert "L&#39;import s&#39;est interrompu" in page and "aucun appareil n&#39;a été" in page
     assert "appareils importés." not in page
     with in_app() as session:
@@ -279,11 +268,7 @@ def test_a_tag_repeated_in_the_file_and_one_already_on_a_device_are_each_named(
 
 def test_a_file_of_a_whole_number_of_batches_shows_its_own_total(client, login_as, in_app):
     login_as(Role.TECHNICIAN)
-    response = client.post(
-        "/appareils/import",
-        data={"file": (BytesIO(big_file(4_000).encode()), "lot.csv")},
-        content_type="multipart/form-data",
-    )
+    response = post_import(client, big_file(4_000))
     page = response.get_data(as_text=True)
     assert "Vérification\u202f: 4\u202f000 lignes sur 4\u202f000" in page
     assert "4\u202f000 appareils importés." in page
