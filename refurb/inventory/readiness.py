@@ -46,14 +46,13 @@ def erasures_this_cycle(device: Device) -> list[Erasure]:
 def media_not_erased(
     device: Device, *, destroyed_counts: bool = True, erasures: list[Erasure] | None = None
 ) -> list:
-    """Active media with no verified erasure in the current cycle. `erasures`: the device's
-    erasures when the caller has already read them (any cycle's)."""
+    """Active media with no verified erasure in the current cycle. `erasures`: the cycle's
+    erasures when the caller has already read them (erasures_this_cycle)."""
     if erasures is None:
         erasures = erasures_this_cycle(device)
     done = {
         e.medium_id
         for e in erasures
-        if e.performed_at >= device.cycle_started_at
-        and (e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY))
+        if e.verified or (destroyed_counts and e.method == ErasureMethod.DESTROY)
     }
     return [m for m in device.active_media if m.id not in done]

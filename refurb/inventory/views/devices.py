@@ -190,6 +190,7 @@ def _device_page(device):
             .order_by(Event.occurred_at.desc(), Event.id.desc())
         )
     ]
+    cycle_erasures = [e for e in erasures if e.performed_at >= device.cycle_started_at]
     collection = db.session.get(Collection, device.collection_id) if device.collection_id else None
     from refurb.maintenance.models import Site
 
@@ -204,7 +205,7 @@ def _device_page(device):
         diagnosis=diagnosis,
         checklist={item.key: item.label for item in checklist(device.category)},
         erasures=erasures,
-        cycle_erasures=[e for e in erasures if e.performed_at >= device.cycle_started_at],
+        cycle_erasures=cycle_erasures,
         repairs=repairs,
         snapshots=snapshots,
         reports={row.id: row for row in snapshots},
@@ -218,7 +219,7 @@ def _device_page(device):
         steps=steps,
         known_defects=readiness.known_defects(device, diagnosis),
         transitions=TRANSITIONS,
-        media_pending={m.id for m in readiness.media_not_erased(device, erasures=erasures)},
+        media_pending={m.id for m in readiness.media_not_erased(device, erasures=cycle_erasures)},
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
     )
