@@ -174,6 +174,21 @@ def create_user(in_app, create_organisation):
     return create
 
 
+@contextmanager
+def statements():
+    """The SQL statements run inside the block."""
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
 def sign_in(client, email, password):
     return client.post("/connexion", data={"email": email, "password": password})
 

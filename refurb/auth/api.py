@@ -11,6 +11,7 @@ from refurb.auth import services, tokens
 from refurb.auth.access import allow, current_actor, public, signed_in
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind, Role
+from refurb.auth.session import memberships_shown
 from refurb.lookups import get_or_not_found
 from refurb.web import client_address
 
@@ -82,8 +83,10 @@ def revoke_token():
 @blp.response(200, UserSchema)
 @blp.doc(security=[BEARER])
 def me():
-    """The user the token belongs to, with their roles."""
-    return current_actor()
+    """The user the token belongs to, with their roles (by organisation name)."""
+    user = current_actor()
+    shown = ("id", "email", "name", "is_active")
+    return {name: getattr(user, name) for name in shown} | {"memberships": memberships_shown(user)}
 
 
 @blp.route("/organisations")

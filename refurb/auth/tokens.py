@@ -3,11 +3,13 @@ request's bearer header."""
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from refurb.auth.models import ApiToken, User
+from refurb.auth.session import with_roles
 from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.history.services import record
@@ -34,15 +36,19 @@ def revoke_api_token(token: ApiToken, actor: User) -> None:
         )
 
 
+@cache
+def _token_statement():
+    """A token with its user and the roles every request checks: one query, built once."""
+    return (
+        select(ApiToken)
+        .options(with_roles(joinedload(ApiToken.user)))
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
+
+
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    token = (  # with its user and the roles every request checks: one query
-        db.session.scalars(
-            select(ApiToken)
-            .options(joinedload(ApiToken.user).joinedload(User.memberships))
-            .where(ApiToken.token_hash == digest(raw))
-        )
-        .unique()
-        .one_or_none()
+    token = (
+        db.session.scalars(_token_statement(), {"token_hash": digest(raw)}).unique().one_or_none()
     )
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None

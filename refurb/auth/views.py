@@ -8,6 +8,7 @@ from refurb.auth import services
 from refurb.auth.access import public, signed_in
 from refurb.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm, TokenForm
 from refurb.auth.models import ApiToken
+from refurb.auth.session import memberships_shown
 from refurb.auth.tokens import create_api_token, revoke_api_token
 from refurb.extensions import db
 from refurb.i18n import gettext as _
@@ -85,6 +86,7 @@ def _account_page(password_form=None, token_form=None, new_token=None, status=20
         revoke_form=ConfirmForm(),
         tokens=tokens,
         new_token=new_token,
+        memberships=memberships_shown(current_user),
     ), status
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from refurb import i18n
 from refurb.auth.access import public, signed_in
 from refurb.auth.roles import Role
+from refurb.auth.session import memberships_shown
 from refurb.extensions import db
 from refurb.inventory import bench
 from refurb.maintenance.scoping import visible_site_ids
@@ -55,7 +56,7 @@ def home():
     url = home_url(current_user)
     if url is not None:
         return redirect(url)
-    memberships = sorted(current_user.memberships, key=lambda m: m.organisation.name)
+    memberships = memberships_shown(current_user)
     queues = None
     if current_user.is_admin:  # the coordinator: the workshop's queues beside every page
         queues = bench.queues()

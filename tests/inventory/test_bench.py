@@ -15,8 +15,8 @@ from refurb.inventory.enums import Category, DiagnosisOutcome, ErasureMethod, Me
 from refurb.inventory.lifecycle import Action
 from refurb.inventory.models import Device
 from refurb.inventory.services import workshop
+from tests.conftest import statements
 from tests.inventory.conftest import make_ready_able, passing_results
-from tests.inventory.test_counts import statements
 
 # What the mark_ready guard answers for a device at each step (None: it may be marked ready).
 GUARD_CODES = {

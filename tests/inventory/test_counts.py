@@ -1,8 +1,6 @@
 """The device list's counts come from counters the database keeps (migration 0010), its text
 search from an index, and neither the list nor the device page runs more queries as rows grow."""
 
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 
@@ -13,6 +11,7 @@ from refurb.inventory.enums import Category, Grade, MediumKind, State
 from refurb.inventory.models import Device, DeviceCount
 from refurb.inventory.search import DeviceFilters, search_devices
 from refurb.inventory.services import workshop
+from tests.conftest import statements
 
 
 def counted() -> dict:
@@ -159,21 +158,6 @@ def test_a_searched_list_counts_each_state_on_every_page_in_one_statement(in_app
         listed, total, counts = search_devices(DeviceFilters(q="latitude"), listed_only=True)
         assert (counts, total, len(listed)) == (expected, 6, 6)
         assert all(row[0].model == "Latitude 5490" for row in listed)
-
-
-@contextmanager
-def statements():
-    """The SQL statements run inside the block."""
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_list_runs_the_same_few_queries_for_2_rows_or_40(app, client, login_as, make_device):
