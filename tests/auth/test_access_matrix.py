@@ -135,6 +135,7 @@ MATRIX: dict[str, tuple] = {
     "maintenance.incident": ({M, S}, OTHER_SITE),
     "maintenance.incident_step": ({M}, OTHER_SITE),
     "maintenance.public_report": (PUBLIC,),
+    "maintenance.public_thanks": (PUBLIC,),
     "maintenance.overview": ({A, V},),
     "maintenance.plan": ({A},),
     "api_maintenance.list_sites": ({M, S},),

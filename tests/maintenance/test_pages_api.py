@@ -24,13 +24,19 @@ def test_the_public_reports_a_broken_pc_from_its_label(client, in_app, park):
         f"/t/{tag}/signaler",
         data={"category": "network", "description": "Pas d'internet", "contact": "06 11 22 33 44"},
     )
-    assert done.status_code == 200
-    text = done.get_data(as_text=True)
+    assert done.status_code == 303 and done.location == f"/t/{tag}/signale"
+    text = client.get(done.location).get_data(as_text=True)
     assert "Merci, c'est noté" in text and "Ce qui se passe ensuite" in text
     [reported] = incidents(in_app)
     assert reported.source == IncidentSource.PUBLIC and reported.reporter_id is None
     assert reported.status == IncidentStatus.OPEN and reported.reference in text
     assert reported.address_digest and "127.0.0.1" not in reported.address_digest
+    # A reload (or a step back on a phone) shows the same thanks and files nothing more.
+    assert reported.reference in client.get(done.location).get_data(as_text=True)
+    assert len(incidents(in_app)) == 1
+    # Another label's thanks page does not claim this browser's reference.
+    other = client.get(f"/t/{park.tags[1]}/signale").get_data(as_text=True)
+    assert "Merci, c'est noté" in other and reported.reference not in other
 
 
 def test_the_public_form_needs_a_choice_and_is_rate_limited(app, client, in_app, park):
@@ -43,7 +49,7 @@ def test_the_public_form_needs_a_choice_and_is_rate_limited(app, client, in_app,
     assert "pas encore été reconditionné" not in empty.get_data(as_text=True)
     limit = app.config["PUBLIC_REPORTS_PER_ADDRESS_HOUR"]
     for _ in range(limit):
-        assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 200
+        assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 303
     refused = client.post(f"/t/{tag}/signaler", data={"category": "other"})
     assert refused.status_code == 429
     assert "déjà été signalé plusieurs fois" in refused.get_data(as_text=True)
@@ -52,9 +58,12 @@ def test_the_public_form_needs_a_choice_and_is_rate_limited(app, client, in_app,
 
 def test_a_robot_filling_the_honeypot_is_thanked_and_nothing_is_kept(client, in_app, park):
     answer = client.post(
-        f"/t/{park.tags[0]}/signaler", data={"category": "other", "website": "http://spam"}
+        f"/t/{park.tags[0]}/signaler",
+        data={"category": "other", "website": "http://spam"},
+        follow_redirects=True,
     )
     assert answer.status_code == 200 and "Merci" in answer.get_data(as_text=True)
+    assert "Référence" not in answer.get_data(as_text=True)
     assert incidents(in_app) == []
 
 
@@ -62,6 +71,7 @@ def test_a_pc_not_in_service_has_no_report_form(client, make_device):
     tag = make_device().tag
     assert "Ce poste ne marche pas" not in client.get(f"/t/{tag}").get_data(as_text=True)
     assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 302
+    assert client.get(f"/t/{tag}/signale").status_code == 302
 
 
 def test_the_round_and_its_calendar_feed(client, in_app, park):

@@ -1,7 +1,7 @@
 """Incidents: the list of one's sites, an incident's page with its steps, the signed-in report
 form, and the public's report from a PC's label (no account, rate-limited, honeypot)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -137,20 +137,32 @@ def report_incident(site_id):
     )
 
 
+# The session remembers the last report sent from a label ([tag, reference]): its thanks page
+# is shown again on a reload or a step back, and nothing is filed twice.
+LAST_REPORT = "last_public_report"
+
+
+def _public_site(device):
+    """The site of a PC in service, or None when its label takes no report."""
+    site = db.session.get(Site, device.site_id) if device.site_id else None
+    return site if device.state == State.DEPLOYED else None
+
+
 @bp.route("/t/<tag>/signaler", methods=["POST"])
 @public
 def public_report(tag):
-    """The public's report from a deployed PC's label (the form is on /t/<tag>)."""
+    """The public's report from a deployed PC's label (the form is on /t/<tag>), answered by a
+    redirect to its thanks page."""
     device = device_by_tag(tag)
-    site = db.session.get(Site, device.site_id) if device.site_id else None
-    if device.state != State.DEPLOYED or site is None:
+    site = _public_site(device)
+    if site is None:
         return redirect(url_for("inventory.scanned", tag=device.tag))
     form = PublicIncidentForm()
     if form.validate_on_submit():
+        thanks = redirect(url_for(".public_thanks", tag=device.tag), 303)
         if form.website.data:  # the honeypot: a robot filled every field; nothing is kept
-            return render_template(
-                "maintenance/public_thanks.html", device=device, site=site, reference=None
-            )
+            session.pop(LAST_REPORT, None)
+            return thanks
         with refusal_shown(form) as outcome:
             incident = services.report_from_label(
                 device,
@@ -160,13 +172,26 @@ def public_report(tag):
                 client_address(),
             )
         if outcome.ok:
-            return render_template(
-                "maintenance/public_thanks.html",
-                device=device,
-                site=site,
-                reference=incident.reference,
-            )
+            session[LAST_REPORT] = [device.tag, incident.reference]
+            return thanks
         status = outcome.refusal.status
     else:
         status = 400
     return public_label_page(device, site, form), status
+
+
+@bp.route("/t/<tag>/signale")
+@public
+def public_thanks(tag):
+    """What follows a report from a label, with its reference when this browser sent it."""
+    device = device_by_tag(tag)
+    site = _public_site(device)
+    if site is None:
+        return redirect(url_for("inventory.scanned", tag=device.tag))
+    sent_tag, reference = session.get(LAST_REPORT) or (None, None)
+    return render_template(
+        "maintenance/public_thanks.html",
+        device=device,
+        site=site,
+        reference=reference if sent_tag == device.tag else None,
+    )
