@@ -95,6 +95,11 @@ class InvalidFields(InvalidInput):
 
 
 def _number(value: float) -> str:
+    """4096, 0,5, 1 000 000: grouped past four digits (a year is not), never 1e+06."""
+    if abs(value) >= 10_000:
+        from refurb.i18n import decimal
+
+        return decimal(value, 2)
     return f"{value:g}".replace(".", ",")
 
 

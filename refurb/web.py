@@ -101,9 +101,10 @@ def confirmed(form) -> bool:
     return form.confirmed.data == "1"
 
 
-def bounds_shown(form, model, values: dict) -> None:
+def bounds_shown(form, model, values: dict, record=None) -> None:
     """For a form refused by its own validators: the plausibility problems (refurb.bounds) of
-    the fields that did parse, shown with them, so that every error is said at once."""
+    the fields that did parse, shown with them, so that every error is said at once (`record`:
+    the one edited, whose values already held are not checked again, as in check_fields)."""
     from refurb.bounds import InvalidFields, check_fields
 
     parsed = {
@@ -112,7 +113,7 @@ def bounds_shown(form, model, values: dict) -> None:
         if not getattr(getattr(form, name, None), "errors", None)
     }
     try:
-        check_fields(model, parsed)
+        check_fields(model, parsed, record)
     except InvalidFields as refusal:
         show_on_form(form, refusal)
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from refurb.auth.models import User
 from refurb.auth.roles import Role
+from refurb.extensions import db
 from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, State
 from refurb.inventory.importer import import_devices
@@ -271,3 +272,52 @@ def test_a_reservation_for_a_site_names_the_site_on_the_device_page(
     )
     page = client.get(f"/appareils/{device.tag}").get_data(as_text=True)
     assert "Réservé pour" in page and "Mairie de Marciac" in page.split("Réservé pour")[1][:300]
+
+
+def test_the_specifications_say_every_mistake_at_once(client, login_as, make_device):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    page = client.post(
+        f"/appareils/{device.tag}/modifier",
+        data={
+            "year_of_manufacture": "3025",
+            "ram_gb": "huit",
+            "screen_inches": "-3",
+            "battery_design_wh": "40",
+            "battery_full_wh": "55",
+            "model": "Latitude 5490",
+            "version": "1",
+        },
+    )
+    assert page.status_code == 400
+    errors = page.get_data(as_text=True)
+    for field in ("year_of_manufacture", "ram_gb", "screen_inches", "battery_full_wh"):
+        assert f'id="{field}-erreur"' in errors, field
+    assert 'value="Latitude 5490"' in errors and 'value="huit"' in errors
+
+
+def test_a_refused_medium_keeps_what_was_typed_with_the_error_at_its_field(
+    client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    typed = {
+        "medium-kind": "ssd",
+        "medium-serial": "S3Z9NX0K123456",
+        "medium-model": "Samsung 860 EVO",
+        "medium-size_gb": "-250",
+    }
+    for size, said in (("-250", "1 000 000"), ("beaucoup", None)):
+        response = client.post(
+            f"/appareils/{device.tag}/supports", data={**typed, "medium-size_gb": size}
+        )
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, size
+        assert 'id="medium-size_gb-erreur"' in page, size
+        assert 'value="S3Z9NX0K123456"' in page and 'value="Samsung 860 EVO"' in page
+        assert '<option selected value="ssd">' in page or 'value="ssd" selected' in page
+        assert "e+" not in page
+        if said:
+            assert said.replace(" ", "\u202f") in page or said.replace(" ", "\xa0") in page
+    with in_app():
+        assert db.session.get(Device, device.id).active_media == []

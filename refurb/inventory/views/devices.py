@@ -251,19 +251,15 @@ def device_specs(tag):
 def edit_device(tag):
     device = device_by_tag(tag)
     form = DeviceEditForm()
-    if form.validate_on_submit():
-        fields = {name: getattr(form, name).data for name in workshop.EDITABLE_FIELDS}
-        for name in (
-            "ram_gb",
-            "screen_inches",
-            "battery_design_wh",
-            "battery_full_wh",
-            "weight_kg",
-        ):
-            fields[name] = float(fields[name]) if fields[name] is not None else None
-        fields["grade"] = fields["grade"] or None
-        for name in ("brand", "model", "accessories", "notes"):
-            fields[name] = fields[name] or ""
+    fields = {name: getattr(form, name).data for name in workshop.EDITABLE_FIELDS}
+    for name in ("ram_gb", "screen_inches", "battery_design_wh", "battery_full_wh", "weight_kg"):
+        fields[name] = float(fields[name]) if fields[name] is not None else None
+    fields["grade"] = fields["grade"] or None
+    for name in ("brand", "model", "accessories", "notes"):
+        fields[name] = fields[name] or ""
+    if not form.validate_on_submit():
+        bounds_shown(form, Device, fields, record=device)  # every error at once
+    else:
         with refusal_shown(form) as outcome:
             changed = workshop.update_device(device, current_user, form.version.data, **fields)
         if not outcome.ok:

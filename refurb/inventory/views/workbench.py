@@ -42,7 +42,7 @@ from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.lookups import get_or_none, get_or_not_found
-from refurb.web import form_status, pdf_response, refusal_shown
+from refurb.web import bounds_shown, form_status, pdf_response, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -108,20 +108,16 @@ def diagnose(tag):
 def add_medium(tag):
     device = device_by_tag(tag)
     form = MediumForm(prefix="medium")
-    if form.validate_on_submit():
-        with refusal_shown() as outcome:
-            workshop.add_medium(
-                device,
-                current_user,
-                MediumKind(form.kind.data),
-                form.serial.data or "",
-                form.model.data or "",
-                float(form.size_gb.data) if form.size_gb.data is not None else None,
-            )
-        if outcome.ok:
-            flash(_("Support ajouté : il est à effacer."), "success")
-    else:
-        flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
+    size_gb = float(form.size_gb.data) if form.size_gb.data is not None else None
+    values = {"serial": form.serial.data or "", "model": form.model.data or "", "size_gb": size_gb}
+    if not form.validate_on_submit():
+        bounds_shown(form, StorageMedium, values)  # every error at once, beside its field
+        return _erase_page(device, medium_form=form)
+    with refusal_shown(form) as outcome:
+        workshop.add_medium(device, current_user, MediumKind(form.kind.data), **values)
+    if not outcome.ok:
+        return _erase_page(device, medium_form=form, status=outcome.refusal.status)
+    flash(_("Support ajouté : il est à effacer."), "success")
     return redirect(url_for(".erase", tag=device.tag))
 
 
@@ -215,12 +211,21 @@ def erase(tag):
         if outcome.ok:
             flash(_("Effacement enregistré."), "success")
             return redirect(url_for(".erase", tag=device.tag))
+    return _erase_page(device, form, status=400 if form.is_submitted() else 200)
+
+
+def _erase_page(device, form=None, medium_form=None, status=400):
+    """The erasure page: the erasure form, the media, and the form adding one (shown open with
+    what was typed and its errors when it was refused)."""
+    if form is None:
+        form = ErasureForm(formdata=None)
+        form.medium_id.choices = _medium_choices(device)
     pending = {m.id for m in readiness.media_not_erased(device)}
     return render_template(
         "inventory/erase.html",
         device=device,
         form=form,
-        medium_form=MediumForm(prefix="medium"),
+        medium_form=medium_form or MediumForm(prefix="medium", formdata=None),
         fix_forms={
             m.id: MediumForm(prefix=f"fix{m.id}", obj=m, data={"kind": m.kind.value})
             for m in device.active_media
@@ -234,7 +239,7 @@ def erase(tag):
             .limit(1)
         )
         is not None,
-    ), (400 if form.is_submitted() else 200)
+    ), status
 
 
 @bp.route("/appareils/<tag>/certificat-effacement.pdf")
