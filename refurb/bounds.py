@@ -40,7 +40,7 @@ NUMBERS: dict[str, dict[str, Range]] = {
     },
     "storage_media": {"size_gb": Range(0, 1_000_000, "Go", low_open=True)},
     "households": {"size": Range(1, 20, "personnes")},
-    "loans": {"deposit_euros": Range(0, 10_000, "€")},
+    "loans": {"deposit_euros": Range(0, 1000, "€")},
     "repairs": {"minutes_spent": Range(0, 24 * 60, "min")},
     "recycling_batches": {"total_weight_kg": Range(0, 100_000, "kg", low_open=True)},
     "visits": {"minutes_spent": Range(0, 24 * 60, "min", low_open=True)},
@@ -178,6 +178,13 @@ def check_fields(model, fields: dict, record=None) -> None:
     """Refuse, all at once, the values of `fields` that `model`'s record cannot plausibly hold.
     With `record` (an edit), a value it already holds is not checked again: a record saved
     under an older rule stays editable."""
+    if problems := field_problems(model, fields, record):
+        raise InvalidFields(problems)
+
+
+def field_problems(model, fields: dict, record=None) -> dict[str, str]:
+    """check_fields' sentence per refused field, for a service that adds its own rules' to
+    them before refusing everything at once."""
     table = model.__table__
     problems: dict[str, str] = {}
     for name, value in fields.items():
@@ -205,5 +212,4 @@ def check_fields(model, fields: dict, record=None) -> None:
         problems["battery_full_wh"] = _(
             "La capacité actuelle dépasse nettement la capacité d'origine : vérifiez les deux."
         )
-    if problems:
-        raise InvalidFields(problems)
+    return problems

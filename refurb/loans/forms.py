@@ -132,7 +132,7 @@ class CheckoutForm(FlaskForm):
     )
     deposit_euros = IntegerField(
         _l("Caution (€)"),
-        validators=[Optional(), NumberRange(0, 1000, _l("Une caution va de 0 à 1 000 €."))],
+        validators=[Optional()],  # its bounds, with the hand-over's other rules: lending.checkout
         default=0,
     )
     start_on = DateField(_l("Date de remise"), validators=[Optional()])

@@ -123,7 +123,7 @@ def test_a_refused_handover_comes_back_with_everything_typed(
     assert 'value="chargeur, sacoche"' in text and 'value="20"' in text
     too_much = handover(signed_in, loan_id, **{"o-deposit_euros": "5000"})
     assert too_much.status_code == 400
-    assert "Une caution va de 0 à 1 000 €" in too_much.get_data(as_text=True)
+    assert "La caution doit se situer entre 0 et 1000 €" in too_much.get_data(as_text=True)
     assert 'value="chargeur, sacoche"' in too_much.get_data(as_text=True)
     assert handover(signed_in, loan_id).status_code == 302
     with in_app() as session:
@@ -140,7 +140,7 @@ def test_a_handover_in_the_future_or_long_ago_is_refused(
         (date(1999, 5, 1), "à un an près au plus"),
     ):
         refused = handover(signed_in, loan_id, **{"o-start_on": day.isoformat()})
-        assert refused.status_code == 409 and message in refused.get_data(as_text=True)
+        assert refused.status_code == 400 and message in refused.get_data(as_text=True)
     with in_app() as session:
         assert session.get(Loan, loan_id).status == LoanStatus.RESERVED
 
@@ -241,7 +241,7 @@ def test_the_return_keeps_what_is_said_missing_and_shows_when_it_came_back(
     }
     unsaid = signed_in.post(f"/prets/{loan_id}/actions/return", data=data)
     text = unsaid.get_data(as_text=True)
-    assert unsaid.status_code == 409 and "caution de 20" in text and "Écran rayé" in text
+    assert unsaid.status_code == 400 and "caution de 20" in text and "Écran rayé" in text
     returned = signed_in.post(
         f"/prets/{loan_id}/actions/return", data={**data, "t-deposit_returned": "no"}
     )
@@ -444,3 +444,24 @@ def test_asking_to_confirm_an_erasure_keeps_the_signed_agreement(
     assert asked.status_code == 200 and os.path.isfile(stored)  # tried, not done
     signed_in.post(f"/foyers/{household.id}/effacer", data={"c-confirmed": "1"})
     assert not os.path.exists(stored)  # erased with the household's identity
+
+
+def test_a_handover_says_every_mistake_at_once(
+    signed_in, in_app, lender, make_household, make_device
+):
+    loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
+    refused = handover(
+        signed_in,
+        loan_id,
+        **{
+            "o-deposit_euros": "5000",
+            "o-start_on": (TODAY + timedelta(days=30)).isoformat(),
+            "o-agreement_accepted": "",
+        },
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    for field in ("o-deposit_euros", "o-start_on", "o-agreement_accepted"):
+        assert f'id="{field}-erreur"' in text, field
+    with in_app() as session:
+        assert session.get(Loan, loan_id).status == LoanStatus.RESERVED

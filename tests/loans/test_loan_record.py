@@ -365,7 +365,7 @@ def test_a_second_loan_is_one_of_the_same_household_and_category_still_open(lend
 @pytest.mark.parametrize(
     "deposit, start, accessories, field",
     [
-        (10_001, 0, [], "deposit_euros"),
+        (1001, 0, [], "deposit_euros"),
         (-1, 0, [], "deposit_euros"),
         (0, 1, [], "start_on"),  # tomorrow
         (0, -367, [], "start_on"),  # more than a year ago

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from refurb import uploads
-from refurb.bounds import check_fields
+from refurb.bounds import InvalidFields, check_fields, field_problems
 from refurb.db_types import today, utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -139,17 +139,21 @@ def checkout(
     agreement_accepted: bool,
     start_on: date | None = None,
 ) -> None:
-    """Hand the device over: accessories ticked, deposit, agreement accepted."""
+    """Hand the device over: accessories ticked, deposit, agreement accepted; every problem is
+    said at once."""
     _begin(actor, loan, version, LoanAction.CHECKOUT)
-    if not agreement_accepted:
-        raise LoanRefused(
-            "agreement_required",
-            _("La convention de prêt doit être acceptée par le foyer avant la remise."),
-            details={"agreement_accepted": "required"},
-        )
     start_on = start_on or today()
-    check_fields(Loan, {"deposit_euros": deposit_euros, "start_on": start_on})
-    check_fields(Device, {"accessories": ", ".join(accessories)})
+    problems = field_problems(Loan, {"deposit_euros": deposit_euros, "start_on": start_on})
+    problems |= field_problems(Device, {"accessories": ", ".join(accessories)})
+    if not agreement_accepted:
+        refusal = _("La convention de prêt doit être acceptée par le foyer avant la remise.")
+        if not problems:
+            raise LoanRefused(
+                "agreement_required", refusal, details={"agreement_accepted": "required"}
+            )
+        problems["agreement_accepted"] = refusal
+    if problems:
+        raise InvalidFields(problems)
     settings = settings_for(loan.lender_organisation_id)
     perform(
         loan.device,

@@ -251,7 +251,7 @@ def loan_action(loan_id, action):
         with refusal_shown(form) as trial:  # a refusal is said now, not after the confirmation
             tried(lambda: _perform(chosen, loan, form))
         if not trial.ok:
-            return _loan_page(loan, 409, **{name: form})
+            return _loan_page(loan, trial.refusal.status, **{name: form})
         return confirmation_page(
             _("%(action)s : prêt %(ref)s", action=transition.label, ref=loan.reference),
             transition.irreversible,
@@ -264,7 +264,7 @@ def loan_action(loan_id, action):
     with refusal_shown(form) as outcome:
         _perform(chosen, loan, form)
     if not outcome.ok:
-        return _loan_page(loan, 409, **{name: form})
+        return _loan_page(loan, outcome.refusal.status, **{name: form})
     flash(str(transition.done), "success")
     return redirect(url_for(".loan", loan_id=loan.id))
 
