@@ -86,9 +86,11 @@ def environment(day: date) -> Environment:
         category = Category(category)
         factor = table.kg_co2e.get(category)
         avoided = round(count * factor, 1) if factor is not None else 0.0
-        found.by_category.append(CategoryReuse(category, count, round(kg, 1), factor, avoided))
+        kg = round(float(kg), 1)
+        found.by_category.append(CategoryReuse(category, count, kg, factor, avoided))
+        # Totals of the rows as shown (rounded), so that a reader adding them up finds them.
         found.reused_devices += count
-        found.reused_kg += float(kg)
+        found.reused_kg += kg
         found.avoided_kg_co2e += avoided
     found.reused_kg = round(found.reused_kg, 1)
     found.avoided_kg_co2e = round(found.avoided_kg_co2e, 1)

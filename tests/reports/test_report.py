@@ -479,3 +479,19 @@ def test_flags_edited_later_do_not_change_past_indicators(in_app, history, creat
         after = {i.key: i.value for i in indicators(day(50))}
         assert after["simplified_devices"] == before["simplified_devices"] + 1
         assert after["free_software_share"] == 1.0 and after["simplified_sites"] == 1
+
+
+def test_the_environment_totals_are_the_sums_of_the_rows_shown(in_app, make_device):
+    from refurb.history.services import record
+    from refurb.reports.environment import environment
+
+    weights = {Category.LAPTOP: 1.04, Category.TABLET: 1.04, Category.SMARTPHONE: 0.14}
+    with in_app() as session:
+        for category, kg in weights.items():
+            device = make_device(State.READY, category, weight_kg=kg)
+            record("device", device.id, "device.give")
+        session.commit()
+        found = environment(paris_today())
+    assert [row.kg for row in found.by_category] == [1.0, 0.1, 1.0]  # by category's name
+    assert found.reused_kg == 2.1  # not the 2.2 of the unrounded 2.22
+    assert found.avoided_kg_co2e == pytest.approx(sum(r.avoided_kg_co2e for r in found.by_category))
