@@ -75,7 +75,7 @@ def indicators_table(summary: Summary) -> Table:
                 round(i.target * scale, 1),
                 i.deadline,
                 status_label(i.status),
-                None if projected is None else projected * scale,
+                None if projected is None else round(projected * scale, 1),
                 i.forecast.get("reached_on_at_this_pace"),
                 i.since,
             ]
@@ -89,7 +89,7 @@ def indicators_table(summary: Summary) -> Table:
             Column(_("Cible"), "decimal"),
             Column(_("Échéance"), "date"),
             Column(_("Statut"), "text"),
-            Column(_("Projection"), "int"),
+            Column(_("Projection"), "decimal"),  # as the card and the CSV: 569,5
             Column(_("Atteinte prévue"), "date"),
             Column(_("Depuis le"), "date"),
         ],
