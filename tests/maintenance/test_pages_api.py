@@ -256,3 +256,34 @@ def test_bad_periods_and_plan_rows_are_400s_not_500s(client, create_user, park):
     )
     edited = client.post(f"/lieux/{park.site.id}/modifier", data={"need_desktop": "²"})
     assert edited.status_code == 400
+
+
+def test_a_refused_step_keeps_its_note_field_and_the_history_says_who(client, in_app, park):
+    client.post(f"/t/{park.tags[0]}/signaler", data={"category": "network"})
+    [reported] = incidents(in_app)
+    sign_in(client, park.maintainer.email, "correct horse battery")
+    page = client.get(f"/incidents/{reported.id}").get_data(as_text=True)
+    assert page.count('id="acknowledge-version"') == 1 and 'id="version"' not in page
+    version = reported.version
+    typed = "   "
+    empty = client.post(
+        f"/incidents/{reported.id}/resolve",
+        data={"resolve-note": typed, "resolve-version": version},
+    )
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 409
+    assert 'id="resolve-note-erreur"' in text and "Dites en une phrase" in text
+    assert 'aria-describedby="resolve-note-aide resolve-note-erreur"' in text
+    assert 'id="reject-note-erreur"' not in text  # the other step's form is untouched
+    done = client.post(
+        f"/incidents/{reported.id}/resolve",
+        data={"resolve-note": "Câble rebranché", "resolve-version": version},
+    )
+    assert done.status_code == 302
+    history = client.get(done.location).get_data(as_text=True)
+    with in_app() as session:
+        from refurb.auth.models import User
+
+        name = session.get(User, park.maintainer.id).name
+    assert f"Résolu par {name} : Câble rebranché" in history
+    assert incidents(in_app)[0].status == IncidentStatus.RESOLVED

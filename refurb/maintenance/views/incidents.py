@@ -6,11 +6,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from refurb.auth.access import allow, public
+from refurb.auth.models import User
 from refurb.auth.roles import Role
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.models import Event
 from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.inventory.services.lookup import device_by_tag
@@ -48,22 +50,44 @@ def incidents():
 @bp.route("/incidents/<int:incident_id>")
 @allow(*SITE_PEOPLE)
 def incident(incident_id):
-    incident = incident_for(current_user, incident_id)
-    history = db.session.scalars(
-        select(Event)
+    return _incident_page(incident_for(current_user, incident_id))
+
+
+NOTE_LABELS = {
+    IncidentAction.RESOLVE: _l("Ce qui a été fait"),
+    IncidentAction.REJECT: _l("Pourquoi l'écarter"),
+}
+
+
+def _incident_page(incident, refused=None, status=200):
+    """The incident, its history (who did what) and a form per step the maintainer may take;
+    `refused`: the step form sent and refused, shown again with its note and error."""
+    history = db.session.execute(
+        select(Event, User.name)
+        .outerjoin(User, User.id == Event.actor_id)
         .where(Event.subject_type == "incident", Event.subject_id == incident.id)
         .order_by(Event.occurred_at, Event.id)
     ).all()
     actions = incident_actions(incident) if maintains(current_user, incident.site) else []
+    forms = {
+        action: IncidentStepForm(
+            prefix=action.value, formdata=None, data={"version": incident.version}
+        )
+        for action in actions
+    }
+    if refused is not None and refused[0] in forms:
+        forms[refused[0]] = refused[1]
+    for action, form in forms.items():
+        form.note.label.text = NOTE_LABELS.get(action, form.note.label.text)
+        form.note.flags.required = INCIDENT_STEPS[action].note_required
     return render_template(
         "maintenance/incident.html",
         incident=incident,
         history=history,
-        actions=actions,
+        forms=forms,
         steps=INCIDENT_STEPS,
-        form=IncidentStepForm(data={"version": incident.version}),
         show_contact=maintains(current_user, incident.site),
-    )
+    ), status
 
 
 @bp.route("/incidents/<int:incident_id>/<action>", methods=["POST"])
@@ -74,19 +98,21 @@ def incident_step(incident_id, action):
         chosen = IncidentAction(action)
     except ValueError:
         abort(404)
-    form = IncidentStepForm()
-    if form.validate_on_submit():
-        with refusal_shown() as outcome:
-            services.step(current_user, incident, chosen, form.note.data or "", form.version.data)
-        if outcome.ok:
-            flash(
-                _(
-                    "Incident %(ref)s : « %(status)s ».",
-                    ref=incident.reference,
-                    status=incident.status.label,
-                ),
-                "success",
-            )
+    form = IncidentStepForm(prefix=chosen.value)
+    if not form.validate_on_submit():
+        return _incident_page(incident, (chosen, form), 400)
+    with refusal_shown(form) as outcome:
+        services.step(current_user, incident, chosen, form.note.data or "", form.version.data)
+    if not outcome.ok:
+        return _incident_page(incident, (chosen, form), outcome.refusal.status)
+    flash(
+        _(
+            "Incident %(ref)s : « %(status)s ».",
+            ref=incident.reference,
+            status=incident.status.label,
+        ),
+        "success",
+    )
     return redirect(url_for(".incident", incident_id=incident.id))
 
 
