@@ -231,9 +231,8 @@ def test_a_final_step_on_the_device_page_asks_first_and_refuses_before_asking(
     with in_app() as session:
         version = session.get(Device, device.id).version
     no_note = client.post(f"/appareils/{device.tag}/actions/give", data={"version": version})
-    assert no_note.status_code == 302  # refused at once (a gift names its recipient)
-    page = client.get(no_note.location).get_data(as_text=True)
-    assert "Indiquez à qui" in page.replace("\u202f", " ")
+    assert no_note.status_code == 409  # refused at once (a gift names its recipient)
+    assert "Indiquez à qui" in no_note.get_data(as_text=True).replace("\u202f", " ")
     asked = client.post(
         f"/appareils/{device.tag}/actions/give",
         data={"version": version, "note": "Secours populaire d'Auch"},
@@ -321,3 +320,21 @@ def test_a_refused_medium_keeps_what_was_typed_with_the_error_at_its_field(
             assert said.replace(" ", "\u202f") in page or said.replace(" ", "\xa0") in page
     with in_app():
         assert db.session.get(Device, device.id).active_media == []
+
+
+def test_a_step_refused_from_a_stale_page_keeps_its_note(client, login_as, make_device, in_app):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    with in_app() as session:
+        stale = session.get(Device, device.id).version
+        session.get(Device, device.id).notes = "changé ailleurs"
+        session.commit()
+    refused = client.post(
+        f"/appareils/{device.tag}/actions/dismantle",
+        data={"version": stale, "note": "Carte mère grillée", "confirmed": "1"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "modifiée par quelqu" in page
+    assert ">Carte mère grillée</textarea>" in page
+    with in_app() as session:
+        assert session.get(Device, device.id).state == State.DIAGNOSIS

@@ -168,7 +168,9 @@ def intake_device():
     ), form_status(form)
 
 
-def _device_page(device):
+def _device_page(device, typed: dict | None = None, status: int = 200):
+    """The device page; `typed`: the note typed for a refused step ({action: note}), kept in
+    that step's form."""
     diagnosis = readiness.latest_diagnosis(device)
     erasures = db.session.scalars(
         select(Erasure).where(Erasure.device_id == device.id).order_by(Erasure.performed_at.desc())
@@ -222,7 +224,8 @@ def _device_page(device):
         media_pending={m.id for m in readiness.media_not_erased(device, erasures=cycle_erasures)},
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
-    )
+        typed=typed or {},
+    ), status
 
 
 def _specs_page(device, form=None, status=200):
@@ -294,11 +297,15 @@ def transition(tag, action):
             site_id=form.site_id.data,
         )
 
+    def refused(outcome):  # the page again, the rule's refusal above, the note as typed
+        typed = {chosen.value: form.note.data or ""}
+        return _device_page(device_by_tag(tag), typed, outcome.refusal.status)
+
     if chosen in CANNOT_BE_UNDONE and not confirmed(form):
         with refusal_shown() as outcome:
             tried(act)  # a refusal is said now, not after the confirmation
         if not outcome.ok:
-            return redirect(url_for(".device", tag=device.tag))
+            return refused(outcome)
         return confirmation_page(
             _("%(action)s : %(tag)s", action=TRANSITIONS[chosen].label, tag=device.tag),
             CANNOT_BE_UNDONE[chosen],
@@ -314,15 +321,16 @@ def transition(tag, action):
         )
     with refusal_shown() as outcome:
         act()
-    if outcome.ok:
-        flash(
-            _(
-                "%(action)s : fait. L'appareil est maintenant « %(state)s ».",
-                action=TRANSITIONS[chosen].label,
-                state=device.state.label,
-            ),
-            "success",
-        )
+    if not outcome.ok:
+        return refused(outcome)
+    flash(
+        _(
+            "%(action)s : fait. L'appareil est maintenant « %(state)s ».",
+            action=TRANSITIONS[chosen].label,
+            state=device.state.label,
+        ),
+        "success",
+    )
     return redirect(url_for(".device", tag=device.tag))
 
 
