@@ -251,7 +251,7 @@ def test_the_return_keeps_what_is_said_missing_and_shows_when_it_came_back(
         assert loan.missing_accessories == ["sacoche", "souris", "câble HDMI"]
     page = signed_in.get(f"/prets/{loan_id}").get_data(as_text=True)
     assert "Rendu le" in page and "à temps" in page
-    assert "20 € — conservée par l&#39;association" in page
+    assert "20 € — conservée par l'association" in page
     receipt = pdf_text(signed_in.get(f"/prets/{loan_id}/recu-retour.pdf").data)
     assert "sacoche, souris, câble HDMI" in receipt and "20 €" in receipt
     assert "conservée par l'association" in receipt and "Fait à" in receipt
