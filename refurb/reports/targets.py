@@ -91,7 +91,8 @@ MEANINGS = {
     "rotation_pool": _l("Appareils simplifiés en service dans le parc de rotation à la date."),
     "free_software_share": _l(
         "Part des appareils en service dans les lieux à la date qui ont la suite de logiciels "
-        "libres ; cible : un tiers de plus par an (33 % fin 2025, 67 % fin 2026, 100 % fin 2027)."
+        "libres ; cible : un tiers de plus par an (un tiers fin 2025, deux tiers fin 2026, "
+        "tous fin 2027)."
     ),
     "dys_software_share": _l(
         "La même part pour les logiciels adaptés aux troubles dys, avec les mêmes paliers."
