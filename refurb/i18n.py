@@ -80,6 +80,15 @@ def french_spacing(string: str) -> str:
     return _FRENCH_SPACES.sub(NARROW_NO_BREAK_SPACE, string)
 
 
+def in_french(text) -> str:
+    """A text in French whatever the reader's language (documents): a lazy string's msgid,
+    which is its French, with its variables."""
+    if isinstance(text, LazyString):
+        string, variables = text._args[0], text._kwargs  # refurb.i18n.lazy_gettext's
+        return french_spacing(string % variables if variables else string)
+    return str(text)
+
+
 def french_plural(num: int, singular: T, plural: T) -> T:
     """The form French takes for `num` (0 and 1 take the singular): "0 appareil", "2 appareils".
     For text that is French whatever the reader's language too (documents, commands)."""

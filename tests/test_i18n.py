@@ -143,3 +143,46 @@ def test_dates_read_as_babel_writes_them_from_patterns_looked_up_once(app, langu
             moment += timedelta(hours=7)
         naive = datetime(2025, 3, 30, 1, 30)  # stored instants are UTC, naive or not
         assert format_datetime(naive, fmt) == format_datetime(naive.replace(tzinfo=UTC), fmt)
+
+
+def _labelled_enums():
+    import refurb.loans.enums
+    import refurb.maintenance.enums
+    from refurb.inventory.enums import Labelled
+
+    found, waiting = [], list(Labelled.__subclasses__())
+    while waiting:
+        kind = waiting.pop()
+        found.append(kind)
+        waiting.extend(kind.__subclasses__())
+    assert refurb.loans.enums and refurb.maintenance.enums  # their enums are subclasses too
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_members_of_two_enums_with_one_value_keep_their_own_labels(app, language):
+    """State.PARTS == DiagnosisOutcome.PARTS ("parts"): equal, and labelled each its own way,
+    whichever is shown first."""
+    kinds = _labelled_enums()
+    shared = {}
+    for kind in kinds:
+        for member in kind:
+            shared.setdefault(member.value, []).append(member)
+    colliding = [members for members in shared.values() if len(members) > 1]
+    assert colliding  # "other", "parts", "cancelled"… exist in several vocabularies
+    with speaking(app, language):
+        for members in colliding:
+            for order in (members, members[::-1]):
+                for member in order:
+                    assert member.label == str(type(member).LABELS()[member]), member
+
+
+def test_documents_name_in_french_whatever_the_reader_s_language(app):
+    from refurb.inventory.enums import Category
+    from refurb.inventory.models import Device
+
+    device = Device(category=Category.LAPTOP, brand="Dell", model="Latitude")
+    with speaking(app, "en"):
+        assert Category.LAPTOP.label == "Laptop"
+        assert Category.LAPTOP.french == "Ordinateur portable"
+        assert device.full_title == "Ordinateur portable — Dell Latitude"

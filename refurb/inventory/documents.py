@@ -34,7 +34,7 @@ def donation_receipt(collection, devices) -> bytes:
         facts(
             [
                 ("Donateur", donor.name),
-                ("Type de donateur", donor.kind.label),
+                ("Type de donateur", donor.kind.french),
                 ("Collecte", collection.reference),
                 ("Date de collecte", collection.collected_on.strftime("%d/%m/%Y")),
                 ("Lieu", collection.place or "—"),
@@ -45,7 +45,7 @@ def donation_receipt(collection, devices) -> bytes:
         grid(
             ["Étiquette", "Catégorie", "Marque et modèle", "N° de série"],
             [
-                (d.tag, d.category.label, d.brand_and_model or "—", d.serial_number or "—")
+                (d.tag, d.category.french, d.brand_and_model or "—", d.serial_number or "—")
                 for d in devices
             ],
             [30, 35, 65, 40],
@@ -76,8 +76,8 @@ def erasure_certificate(device, erasures) -> bytes:
     rows = [
         (
             e.certificate_number,
-            e.medium.label if e.medium else e.medium_serial,
-            f"{e.method.label} — {e.tool}",
+            e.medium.described(french=True) if e.medium else e.medium_serial,
+            f"{e.method.french} — {e.tool}",
             f"{e.operator.name if e.operator else '—'}, {_local(e.performed_at)}",
             "Vérifié" if e.verified else f"Non vérifié : {e.verification_note}",
         )
@@ -143,7 +143,7 @@ def handover_slip(batch, devices) -> bytes:
             [
                 (
                     d.tag,
-                    d.category.label,
+                    d.category.french,
                     d.brand_and_model or "—",
                     d.serial_number or "—",
                     _kg(d.effective_weight_kg, unit=""),

@@ -3,7 +3,7 @@
 import enum
 import functools
 
-from refurb.i18n import current_locale
+from refurb.i18n import current_locale, in_french
 from refurb.i18n import lazy_gettext as _l
 
 
@@ -13,8 +13,10 @@ def _labels(kind: type) -> dict:
 
 
 @functools.lru_cache(maxsize=1024)
-def _label(member: "Labelled", _language: str) -> str:
-    return str(_labels(type(member))[member])
+def _label(kind: type, member: "Labelled", _language: str) -> str:
+    # The class is part of the key: members of two enums with the same value are equal
+    # (State.PARTS == DiagnosisOutcome.PARTS == "parts") but are labelled differently.
+    return str(_labels(kind)[member])
 
 
 class Labelled(enum.StrEnum):
@@ -23,7 +25,12 @@ class Labelled(enum.StrEnum):
     @property
     def label(self) -> str:
         """In the reader's language, translated once per language (a list shows hundreds)."""
-        return _label(self, str(current_locale()))
+        return _label(type(self), self, str(current_locale()))
+
+    @property
+    def french(self) -> str:
+        """In French whatever the reader's language: for documents."""
+        return in_french(_labels(type(self))[self])
 
     @classmethod
     def choices(cls, blank=None):

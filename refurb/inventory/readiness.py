@@ -20,16 +20,21 @@ def latest_diagnosis(device: Device) -> Diagnosis | None:
 _LOOK_UP = object()
 
 
-def known_defects(device: Device, diagnosis: Diagnosis | None | object = _LOOK_UP) -> list[str]:
+def known_defects(
+    device: Device, diagnosis: Diagnosis | None | object = _LOOK_UP, *, french: bool = False
+) -> list[str]:
     """The labels of the non-blocking faults found by the current cycle's test. `diagnosis`:
-    the device's latest test (None: it has none) when the caller has already read it."""
+    the device's latest test (None: it has none) when the caller has already read it;
+    `french`: in French whatever the reader's language (the loan agreement)."""
+    from refurb.i18n import in_french
     from refurb.inventory.checklists import default_checklist
 
     if diagnosis is _LOOK_UP:
         diagnosis = latest_diagnosis(device)
     if diagnosis is None or diagnosis.performed_at < device.cycle_started_at:
         return []
-    labels = {item.key: str(item.label) for item in default_checklist(device.category)}
+    shown = in_french if french else str
+    labels = {item.key: shown(item.label) for item in default_checklist(device.category)}
     return [labels.get(key, key) for key in diagnosis.known_defects]
 
 

@@ -125,9 +125,10 @@ class Device(db.Model):
     @property
     def full_title(self) -> str:
         """Category and name, the category said once: "Ordinateur portable — Dell Latitude 5490",
-        "Ordinateur portable" when neither brand nor model was recorded."""
+        "Ordinateur portable" when neither brand nor model was recorded. In French whatever the
+        reader's language: the documents' name for the device."""
         named = self.brand_and_model
-        return f"{self.category.label} — {named}" if named else self.category.label
+        return f"{self.category.french} — {named}" if named else self.category.french
 
     def __repr__(self) -> str:
         return f"<Device {self.tag} {self.state}>"
@@ -164,8 +165,14 @@ class StorageMedium(db.Model):
 
     @property
     def label(self) -> str:
-        size = f"{decimal(self.size_gb)} Go" if self.size_gb else ""
-        parts = [self.kind.label, self.model, size, f"n° {self.serial}" if self.serial else ""]
+        return self.described()
+
+    def described(self, *, french: bool = False) -> str:
+        """Its kind, model, size and serial; `french`: whatever the reader's language."""
+        size = decimal(self.size_gb, locale="fr" if french else None)
+        kind = self.kind.french if french else self.kind.label
+        serial = f"n° {self.serial}" if self.serial else ""
+        parts = [kind, self.model, f"{size} Go" if self.size_gb else "", serial]
         return " · ".join(p for p in parts if p)
 
 

@@ -286,7 +286,9 @@ def agreement_pdf(loan_id):
     identity = privacy.require_identity(current_user, loan.household)
     settings = settings_for(loan.lender_organisation_id)
     return pdf_response(
-        agreement(loan, loan.terms, identity, settings, readiness.known_defects(loan.device)),
+        agreement(
+            loan, loan.terms, identity, settings, readiness.known_defects(loan.device, french=True)
+        ),
         f"convention-{loan.reference}.pdf",
     )
 
