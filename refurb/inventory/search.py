@@ -20,8 +20,8 @@ SORTS = {
     "recent": (Device.created_at.desc(), Device.id.desc()),
     "oldest": (Device.created_at.asc(), Device.id.asc()),
     "tag": (Device.tag.asc(),),
-    "state": (Device.state.asc(), Device.created_at.desc()),
-    "category": (Device.category.asc(), Device.created_at.desc()),
+    "state": (Device.state.asc(), Device.created_at.desc(), Device.id.desc()),
+    "category": (Device.category.asc(), Device.created_at.desc(), Device.id.desc()),
 }
 
 

@@ -199,3 +199,14 @@ def test_the_device_page_runs_the_same_queries_whatever_its_history(
         assert client.get(f"/appareils/{device.tag}").status_code == 200
     assert len(many) == len(few)
     assert len(few) <= 11  # the holder asked once for all actions, the erasures read once
+
+
+def test_every_sort_ends_on_a_unique_column_so_pages_neither_repeat_nor_drop_a_device():
+    """Devices received at the same instant (an import) are ordered by id or tag in the end:
+    otherwise the database may give tied rows in another order from one page to the next."""
+    from refurb.inventory.search import SORTS
+
+    unique = {Device.id.key, Device.tag.key}
+    for name, order in SORTS.items():
+        last = getattr(order[-1], "element", order[-1])  # the column under .desc()
+        assert last.key in unique, name
