@@ -1,11 +1,13 @@
 """Maintenance through the client: the public's report from a label (rate limit, honeypot, no
 account), the round and its calendar feed, a visit on the pages, the API, and who sees what."""
 
+import re
 from datetime import date
 
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from refurb.inventory.enums import State
 from refurb.maintenance.enums import IncidentSource, IncidentStatus
 from refurb.maintenance.models import Incident
 from tests.conftest import sign_in
@@ -287,3 +289,19 @@ def test_a_refused_step_keeps_its_note_field_and_the_history_says_who(client, in
         name = session.get(User, park.maintainer.id).name
     assert f"Résolu par {name} : Câble rebranché" in history
     assert incidents(in_app)[0].status == IncidentStatus.RESOLVED
+
+
+def test_a_maintainer_is_offered_only_their_own_sites_for_a_device(client, park, make_device):
+    tag = make_device(State.READY).tag
+    sign_in(client, park.maintainer.email, "correct horse battery")
+    page = client.get(f"/appareils/{tag}").get_data(as_text=True)
+    start = page.index('name="site_id"')
+    options = page[start : page.index("</select>", start)]
+    assert "Médiathèque d&#39;Auch" in options and "Mairie de Marciac" not in options
+    # Another site, posted all the same, is refused by the rule, which says why.
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    with_other = client.post(
+        f"/appareils/{tag}/actions/deploy", data={"site_id": park.other.id, "version": version}
+    )
+    assert with_other.status_code == 403
+    assert "mainteneur de ce lieu" in with_other.get_data(as_text=True)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from refurb.auth.access import allow
 from refurb.auth.models import User
+from refurb.auth.roles import Role
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.history import sentences
@@ -63,11 +64,20 @@ def collection_choices(blank: str):
     ]
 
 
-def site_choices():
-    """Active sites (the rotation pool included), for reserving or deploying a device."""
-    from refurb.maintenance.models import Site
+def site_choices(offered: bool = True):
+    """The active sites (the rotation pool included) the signed-in person may reserve or deploy a
+    device for: all for the workshops and the coordinator, their own for a maintainer (the rule
+    of holders.site_refusal, which the step applies). `offered=False`: every active site, for
+    reading a form, so that another site is refused by that rule, with its reason."""
+    from refurb.maintenance.models import Site, site_maintainers
 
-    rows = db.session.execute(select(Site.id, Site.name).where(Site.is_active).order_by(Site.name))
+    statement = select(Site.id, Site.name).where(Site.is_active).order_by(Site.name)
+    if offered and not current_user.has_role(Role.TECHNICIAN):  # True for the coordinator
+        assigned = select(site_maintainers.c.site_id).where(
+            site_maintainers.c.user_id == current_user.id
+        )
+        statement = statement.where(Site.id.in_(assigned))
+    rows = db.session.execute(statement)
     return [(None, _("— choisissez un lieu —"))] + [(r.id, r.name) for r in rows]
 
 
@@ -281,7 +291,7 @@ def transition(tag, action):
     except ValueError:
         return redirect(url_for(".device", tag=device.tag))
     form = TransitionForm()
-    form.site_id.choices = site_choices()
+    form.site_id.choices = site_choices(offered=False)
     if not form.validate_on_submit():
         flash(_("Le formulaire contient des erreurs : corrigez les champs signalés."), "error")
         return redirect(url_for(".device", tag=device.tag))
