@@ -276,6 +276,7 @@ def test_a_refused_step_keeps_its_note_field_and_the_history_says_who(client, in
     assert empty.status_code == 409
     assert 'id="resolve-note-erreur"' in text and "Dites en une phrase" in text
     assert 'aria-describedby="resolve-note-aide resolve-note-erreur"' in text
+    assert "Pas de données sensibles ici." in text
     assert 'id="reject-note-erreur"' not in text  # the other step's form is untouched
     done = client.post(
         f"/incidents/{reported.id}/resolve",

@@ -80,6 +80,7 @@ def _incident_page(incident, refused=None, status=200):
     for action, form in forms.items():
         form.note.label.text = NOTE_LABELS.get(action, form.note.label.text)
         form.note.flags.required = INCIDENT_STEPS[action].note_required
+        form.note.description = _l("Pas de données sensibles ici.")  # it says what was done
     return render_template(
         "maintenance/incident.html",
         incident=incident,
