@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import String
 
 from refurb.db_types import today as db_today
-from refurb.errors import InvalidInput
+from refurb.errors import DomainError, InvalidInput
 from refurb.i18n import gettext as _
 from refurb.i18n import lazy_gettext as _l
 
@@ -77,7 +77,7 @@ FIELD_LABELS = {
     "battery_design_wh": _l("La capacité d'origine de la batterie"),
     "battery_full_wh": _l("La capacité actuelle de la batterie"),
     "size_gb": _l("La capacité"),
-    "size": _l("Le nombre de personnes"),
+    "size": _l("La taille du foyer"),
     "deposit_euros": _l("La caution"),
     "minutes_spent": _l("Le temps passé"),
     "total_weight_kg": _l("Le poids total"),
@@ -180,6 +180,20 @@ def check_fields(model, fields: dict, record=None) -> None:
     under an older rule stays editable."""
     if problems := field_problems(model, fields, record):
         raise InvalidFields(problems)
+
+
+def refuse_together(refusals: dict[str, "DomainError | str"]) -> None:
+    """Refuse every problem at once, each for its field: a rule's refusal alone is raised as
+    itself (its own code), several become one InvalidFields (a sentence per field)."""
+    if not refusals:
+        return
+    if len(refusals) == 1:
+        [only] = refusals.values()
+        if not isinstance(only, str):
+            raise only
+    raise InvalidFields(
+        {name: getattr(refusal, "message", refusal) for name, refusal in refusals.items()}
+    )
 
 
 def field_problems(model, fields: dict, record=None) -> dict[str, str]:

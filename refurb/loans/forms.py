@@ -40,8 +40,7 @@ class HouseholdForm(FlaskForm):
         _l("Nombre de personnes au foyer"),
         validators=[
             InputRequired(_l("Indiquez le nombre de personnes du foyer.")),
-            NumberRange(1, 20, _l("Un foyer compte de 1 à 20 personnes.")),
-        ],
+        ],  # its bounds, with the household's other rules: households._check_household_fields
     )
     criterion = SelectField(
         _l("Critère d'éligibilité vérifié"),

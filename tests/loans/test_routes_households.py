@@ -67,8 +67,8 @@ def test_a_lender_records_a_new_household(signed_in, lender_org, in_app):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"size": "21"}, "Un foyer compte de 1 à 20 personnes."),
-        ({"size": "0"}, "Un foyer compte de 1 à 20 personnes."),
+        ({"size": "21"}, "La taille du foyer doit se situer entre 1 et 20 personnes."),
+        ({"size": "0"}, "La taille du foyer doit se situer entre 1 et 20 personnes."),
         ({"contact_phone": "06 12 34"}, "Numéro de téléphone invalide"),
     ],
 )
@@ -181,3 +181,20 @@ def test_a_called_household_leaves_the_call_list(
         ]
     after = signed_in.get("/prets").get_data(as_text=True)
     assert "Personne à appeler." in after and f"/prets/rappels/{reminder_id}/appele" not in after
+
+
+def test_a_household_form_says_every_mistake_at_once(signed_in, lender_org, in_app):
+    changes = {
+        "criterion": "other",
+        "size": "30",
+        "contact_phone": "12",
+        "consent_on": "",
+    }
+    response = signed_in.post("/foyers/nouveau", data=household_form(lender_org, **changes))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("criterion_note", "size", "contact_phone", "consent_on"):
+        assert f'id="{field}-erreur"' in text, field
+    assert 'value="M. Lafitte"' in text
+    with in_app() as session:
+        assert session.scalars(select(Household)).all() == []

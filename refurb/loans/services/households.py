@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
-from refurb.bounds import check_fields
+from refurb.bounds import field_problems, refuse_together
 from refurb.db_types import today
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -20,23 +20,29 @@ from refurb.territory.models import Commune
 
 
 def _check_household_fields(fields: dict, household: Household | None = None) -> None:
+    """Every problem of the household's fields, refused at once."""
+    refusals: dict = {}
     if fields.get("commune_code") and db.session.get(Commune, fields["commune_code"]) is None:
-        raise InvalidInput(
+        refusals["commune"] = InvalidInput(
             "unknown_commune", _("Commune inconnue dans le Gers."), details={"commune": "unknown"}
         )
     if fields.get("criterion") == Criterion.OTHER and not fields.get("criterion_note", "").strip():
-        raise InvalidInput(
+        refusals["criterion_note"] = InvalidInput(
             "criterion_note_required",
             _("Précisez le critère d'éligibilité (sans joindre de justificatif)."),
             details={"criterion_note": "required"},
         )
-    check_fields(Household, fields, household)
+    refusals |= field_problems(Household, fields, household)
     if any(fields.get(k) for k in IDENTITY_FIELDS) and not fields.get("consent_on"):
-        raise InvalidInput(
-            "consent_required",
-            _("Des coordonnées ne s'enregistrent qu'avec la date du consentement du foyer."),
-            details={"consent_on": "required"},
+        refusals.setdefault(
+            "consent_on",
+            InvalidInput(
+                "consent_required",
+                _("Des coordonnées ne s'enregistrent qu'avec la date du consentement du foyer."),
+                details={"consent_on": "required"},
+            ),
         )
+    refuse_together(refusals)
 
 
 def create_household(actor, organisation: Organisation | None, **fields) -> Household:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from refurb import uploads
-from refurb.bounds import InvalidFields, check_fields, field_problems
+from refurb.bounds import check_fields, field_problems, refuse_together
 from refurb.db_types import today, utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -146,14 +146,12 @@ def checkout(
     problems = field_problems(Loan, {"deposit_euros": deposit_euros, "start_on": start_on})
     problems |= field_problems(Device, {"accessories": ", ".join(accessories)})
     if not agreement_accepted:
-        refusal = _("La convention de prêt doit être acceptée par le foyer avant la remise.")
-        if not problems:
-            raise LoanRefused(
-                "agreement_required", refusal, details={"agreement_accepted": "required"}
-            )
-        problems["agreement_accepted"] = refusal
-    if problems:
-        raise InvalidFields(problems)
+        problems["agreement_accepted"] = LoanRefused(
+            "agreement_required",
+            _("La convention de prêt doit être acceptée par le foyer avant la remise."),
+            details={"agreement_accepted": "required"},
+        )
+    refuse_together(problems)
     settings = settings_for(loan.lender_organisation_id)
     perform(
         loan.device,
