@@ -316,7 +316,8 @@ def test_phone_numbers_and_household_sizes_say_what_is_wrong(signed_in, lender_o
     )
     text = page.get_data(as_text=True)
     assert page.status_code == 400
-    assert "La taille du foyer doit se situer entre 1 et 20" in text and "Ce champ est requis" not in text
+    assert "La taille du foyer doit se situer entre 1 et 20" in text
+    assert "Ce champ est requis" not in text
     fixed = signed_in.post(
         "/foyers/nouveau",
         data={

@@ -278,6 +278,13 @@ def test_a_refused_step_keeps_its_note_field_and_the_history_says_who(client, in
     assert 'aria-describedby="resolve-note-aide resolve-note-erreur"' in text
     assert "Pas de données sensibles ici." in text
     assert 'id="reject-note-erreur"' not in text  # the other step's form is untouched
+    stale = client.post(
+        f"/incidents/{reported.id}/resolve",
+        data={"resolve-note": "Câble rebranché", "resolve-version": version - 1},
+    )
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Câble rebranché</textarea>" in text
+    assert f'id="resolve-version" name="resolve-version" type="hidden" value="{version}"' in text
     done = client.post(
         f"/incidents/{reported.id}/resolve",
         data={"resolve-note": "Câble rebranché", "resolve-version": version},

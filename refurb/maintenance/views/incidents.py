@@ -77,6 +77,7 @@ def _incident_page(incident, refused=None, status=200):
     }
     if refused is not None and refused[0] in forms:
         forms[refused[0]] = refused[1]
+        refused[1].version.data = incident.version  # sent again, it acts on what is shown
     for action, form in forms.items():
         form.note.label.text = NOTE_LABELS.get(action, form.note.label.text)
         form.note.flags.required = INCIDENT_STEPS[action].note_required
