@@ -14,6 +14,7 @@ from sqlalchemy import String
 
 from refurb.db_types import today as db_today
 from refurb.errors import DomainError, InvalidInput
+from refurb.i18n import decimal
 from refurb.i18n import gettext as _
 from refurb.i18n import lazy_gettext as _l
 
@@ -97,8 +98,6 @@ class InvalidFields(InvalidInput):
 def _number(value: float) -> str:
     """4096, 0,5, 1 000 000: grouped past four digits (a year is not), never 1e+06."""
     if abs(value) >= 10_000:
-        from refurb.i18n import decimal
-
         return decimal(value, 2)
     return f"{value:g}".replace(".", ",")
 

@@ -17,7 +17,10 @@ def with_roles(path=None):
     organisations are loaded only by a page that shows them."""
     from refurb.auth.models import Membership, User
 
-    memberships = path.joinedload(User.memberships) if path else joinedload(User.memberships)
+    if path is None:
+        memberships = joinedload(User.memberships)
+    else:
+        memberships = path.joinedload(User.memberships)
     return memberships.lazyload(Membership.organisation)
 
 

@@ -112,7 +112,7 @@ def add_medium(tag):
     values = {"serial": form.serial.data or "", "model": form.model.data or "", "size_gb": size_gb}
     if not form.validate_on_submit():
         bounds_shown(form, StorageMedium, values)  # every error at once, beside its field
-        return _erase_page(device, medium_form=form)
+        return _erase_page(device, medium_form=form, status=400)
     with refusal_shown(form) as outcome:
         workshop.add_medium(device, current_user, MediumKind(form.kind.data), **values)
     if not outcome.ok:
@@ -214,7 +214,7 @@ def erase(tag):
     return _erase_page(device, form, status=400 if form.is_submitted() else 200)
 
 
-def _erase_page(device, form=None, medium_form=None, status=400):
+def _erase_page(device, form=None, medium_form=None, status=200):
     """The erasure page: the erasure form, the media, and the form adding one (shown open with
     what was typed and its errors when it was refused)."""
     if form is None:
