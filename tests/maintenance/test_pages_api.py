@@ -7,6 +7,7 @@ from datetime import date
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from refurb.auth.roles import Role
 from refurb.inventory.enums import State
 from refurb.maintenance.enums import IncidentSource, IncidentStatus
 from refurb.maintenance.models import Incident
@@ -313,3 +314,14 @@ def test_a_maintainer_is_offered_only_their_own_sites_for_a_device(client, park,
     )
     assert with_other.status_code == 403
     assert "mainteneur de ce lieu" in with_other.get_data(as_text=True)
+
+
+def test_a_maintainer_with_no_site_is_told_so_instead_of_an_empty_choice(
+    client, park, make_device, create_user
+):
+    tag = make_device(State.READY).tag
+    newcomer = create_user(Role.MAINTAINER)
+    sign_in(client, newcomer.email, "correct horse battery")
+    page = client.get(f"/appareils/{tag}").get_data(as_text=True)
+    assert 'name="site_id"' not in page
+    assert "Aucun lieu ne vous est affecté" in page

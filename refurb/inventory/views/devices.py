@@ -1,5 +1,7 @@
 """Device list, page, intake, edit, actions and export (the CSV import is in imports.py)."""
 
+from dataclasses import replace
+
 from flask import (
     Response,
     flash,
@@ -20,8 +22,10 @@ from refurb.extensions import db
 from refurb.history import sentences
 from refurb.history.models import Event
 from refurb.i18n import gettext as _
+from refurb.i18n import lazy_gettext as _l
 from refurb.inventory import lifecycle, readiness, search
 from refurb.inventory.checklists import checklist
+from refurb.inventory.context import Refusal
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.forms import (
     DeviceEditForm,
@@ -62,6 +66,14 @@ def collection_choices(blank: str):
     return [(None, blank)] + [
         (r.id, f"{r.reference} — {r.name} ({r.collected_on:%d/%m/%Y})") for r in rows
     ]
+
+
+TO_A_SITE = (Action.RESERVE, Action.DEPLOY)
+NO_SITE = Refusal(
+    "no_site_assigned",
+    _l("Aucun lieu ne vous est affecté : la coordination affecte les mainteneurs aux lieux."),
+    status=403,
+)
 
 
 def site_choices(offered: bool = True):
@@ -208,7 +220,10 @@ def _device_page(device, typed: dict | None = None, status: int = 200):
 
     site = db.session.get(Site, device.site_id) if device.site_id else None
     steps = next_steps(device, current_user, diagnosis)
-    to_a_site = any(s.action in (Action.RESERVE, Action.DEPLOY) and not s.blocked for s in steps)
+    to_a_site = any(s.action in TO_A_SITE and not s.blocked for s in steps)
+    site_options = site_choices() if to_a_site else []
+    if to_a_site and len(site_options) == 1:  # the blank choice alone: no site to send it to
+        steps = [replace(s, blocked=NO_SITE) if s.action in TO_A_SITE else s for s in steps]
     return render_template(
         "inventory/device.html",
         device=device,
@@ -227,7 +242,7 @@ def _device_page(device, typed: dict | None = None, status: int = 200):
         site=site,
         workshop=current_user.has_role(*WORKSHOP),
         duplicates=intake.duplicate_serials(device),
-        site_options=site_choices() if to_a_site else [],
+        site_options=site_options,
         steps=steps,
         known_defects=readiness.known_defects(device, diagnosis),
         transitions=TRANSITIONS,
