@@ -257,6 +257,27 @@ def test_the_return_keeps_what_is_said_missing_and_shows_when_it_came_back(
     assert "conservée par l'association" in receipt and "Fait à" in receipt
 
 
+def test_a_return_refused_as_stale_keeps_what_was_typed_and_carries_the_current_version(
+    signed_in, in_app, lender, make_household, make_device
+):
+    loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
+    handover(signed_in, loan_id)
+    current = version(in_app, loan_id)
+    stale = signed_in.post(
+        f"/prets/{loan_id}/actions/return",
+        data={
+            "t-version": str(int(current) - 1),
+            "t-return_condition": "Écran rayé",
+            "t-deposit_returned": "yes",
+        },
+    )
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Écran rayé" in text
+    assert f'id="t-version" name="t-version" type="hidden" value="{current}"' in text
+    with in_app() as session:
+        assert session.get(Loan, loan_id).status == LoanStatus.ACTIVE
+
+
 def test_a_late_return_says_how_late(signed_in, in_app, lender, make_household, make_device):
     from refurb.auth.models import User
     from refurb.loans.services import lending

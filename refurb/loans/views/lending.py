@@ -141,7 +141,8 @@ def new_loan():
 
 def _forms(loan, **posted) -> dict:
     """The loan page's forms: those posted (shown again with what was typed and their
-    errors), the others with the loan's values."""
+    errors, carrying the loan's current version: sent again, a step acts on what is shown),
+    the others with the loan's values."""
     data = {"version": loan.version}
     forms = {
         "checkout_form": CheckoutForm(
@@ -153,6 +154,9 @@ def _forms(loan, **posted) -> dict:
         "action_form": LoanActionForm(prefix="a", formdata=None, data=data),
         "signed_form": SignedAgreementForm(prefix="s", formdata=None),
     }
+    for form in posted.values():
+        if "version" in form:  # the steps (the signed agreement's upload has none)
+            form.version.data = loan.version
     forms.update(posted)
     forms["action_form"].confirmed.data = ""  # each irreversible step asks again
     forms["return_form"].missing.choices = [(a, a) for a in loan.accessories]
