@@ -263,6 +263,9 @@ def technician(create_user, create_organisation):
     return create_user(Role.TECHNICIAN, create_organisation("AG2I", OrganisationKind.WORKSHOP))
 
 
+IN_STOCK_FOR = timedelta(days=400)
+
+
 @pytest.fixture
 def make_device(in_app, technician):
     """Create a device directly in `state` (set-up only; the lifecycle is what is tested)."""
@@ -274,6 +277,8 @@ def make_device(in_app, technician):
                 actor, category=category, brand="Lenovo", model="ThinkPad T480", **fields
             )
             device.state = state
+            # In the stock for a while: work and hand-overs dated in the past count for it.
+            device.cycle_started_at -= IN_STOCK_FOR
             db.session.commit()
             return SimpleNamespace(id=device.id, tag=device.tag)
 

@@ -3,14 +3,16 @@ several mistakes, an empty diagnosis, a future erasure date, serials repeated in
 French category names."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from io import BytesIO
 
 from sqlalchemy import func, select
 
 from refurb.auth.models import User
 from refurb.auth.roles import Role
+from refurb.db_types import PARIS
 from refurb.extensions import db
+from refurb.inventory import readiness
 from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, State
 from refurb.inventory.importer import import_devices
@@ -86,6 +88,40 @@ def test_an_erasure_dated_in_the_future_is_refused_not_changed(
     with in_app() as session:
         erasure = session.scalar(select(Erasure))
         assert erasure.performed_at.date() == last_week
+
+
+def test_an_erasure_before_the_device_came_in_is_refused_at_its_date_and_one_that_day_counts(
+    client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    client.post(
+        f"/appareils/{device.tag}/supports",
+        data={"medium-kind": "ssd", "medium-serial": "SSD-78", "medium-size_gb": "256"},
+    )
+    arrived = datetime.combine(TODAY - timedelta(days=3), time(17), PARIS).astimezone(UTC)
+    with in_app() as session:  # the device came in three days ago, late in the afternoon
+        session.get(Device, device.id).cycle_started_at = arrived
+        session.commit()
+    page = client.get(f"/appareils/{device.tag}/effacement").get_data(as_text=True)
+    medium_id = re.search(r'<option value="(\d+)">SSD', page).group(1)
+    data = {"medium_id": medium_id, "method": "purge", "tool": "hdparm", "verified": "y"}
+    before = (TODAY - timedelta(days=4)).isoformat()
+    refused = client.post(
+        f"/appareils/{device.tag}/effacement", data={**data, "performed_on": before}
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and f'value="{before}"' in text
+    field = text[text.index('id="performed_on-erreur"') :]
+    assert field.index("arrivé (ou revenu) à") < field.index("</")
+    with in_app() as session:
+        assert session.scalar(select(func.count()).select_from(Erasure)) == 0
+    that_day = (TODAY - timedelta(days=3)).isoformat()
+    client.post(f"/appareils/{device.tag}/effacement", data={**data, "performed_on": that_day})
+    with in_app() as session:
+        device_now = session.get(Device, device.id)
+        assert session.scalar(select(Erasure)).performed_at == arrived
+        assert not readiness.media_not_erased(device_now)  # it counts for this cycle
 
 
 def test_an_import_warns_of_repeated_serials_and_reads_french_categories(

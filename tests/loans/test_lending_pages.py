@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from refurb.db_types import utcnow
 from refurb.history.models import Event
 from refurb.inventory.enums import Category, State
+from refurb.inventory.models import Device
 from refurb.loans.enums import LoanStatus
 from refurb.loans.models import Loan, Reminder
 from tests.conftest import TODAY, pdf_text, sign_in
@@ -131,13 +133,18 @@ def test_a_refused_handover_comes_back_with_everything_typed(
         assert loan.deposit_euros == 20 and loan.accessories == ["chargeur", "sacoche"]
 
 
-def test_a_handover_in_the_future_or_long_ago_is_refused(
+def test_a_handover_in_the_future_long_ago_or_before_the_device_came_in_is_refused(
     signed_in, in_app, lender, make_household, make_device
 ):
-    loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
+    device = make_device(State.READY)
+    loan_id = reserved_loan(in_app, lender, make_household().id, device.id)
+    with in_app() as session:  # the device came in a month ago
+        session.get(Device, device.id).cycle_started_at = utcnow() - timedelta(days=30)
+        session.commit()
     for day, message in (
         (TODAY + timedelta(days=3), "ne se date pas dans le futur"),
         (date(1999, 5, 1), "à un an près au plus"),
+        (TODAY - timedelta(days=31), "la remise ne peut pas dater d&#39;avant"),
     ):
         refused = handover(signed_in, loan_id, **{"o-start_on": day.isoformat()})
         assert refused.status_code == 400 and message in refused.get_data(as_text=True)

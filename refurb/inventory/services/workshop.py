@@ -8,6 +8,7 @@ from refurb.db_types import utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import format_date
 from refurb.i18n import gettext as _
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import (
@@ -66,6 +67,22 @@ def _not_in_the_future(when: datetime | None, field: str) -> datetime:
             "date_in_future", _("La date est dans le futur."), details={field: "future"}
         )
     return when
+
+
+def _in_this_cycle(device: Device, when: datetime) -> datetime:
+    """Work counts for the device's current cycle only: dated before its arrival at the
+    workshop (or its last return), it would be recorded and never count, so it is refused."""
+    if when >= device.cycle_started_at:
+        return when
+    raise InvalidInput(
+        "before_this_cycle",
+        _(
+            "L'appareil n'est arrivé (ou revenu) à l'atelier que le %(d)s : seul un travail fait "
+            "depuis compte pour sa remise en état.",
+            d=format_date(device.cycle_started_at, "short"),
+        ),
+        details={"performed_at": "before_this_cycle"},
+    )
 
 
 def checklist_problems(device: Device, results: dict[str, dict]) -> dict[str, str]:
@@ -268,7 +285,7 @@ def record_erasure(
         operator_id=getattr(actor, "id", None),
         verified=verified,
         verification_note=verification_note.strip(),
-        performed_at=_not_in_the_future(performed_at, "performed_at"),
+        performed_at=_in_this_cycle(device, _not_in_the_future(performed_at, "performed_at")),
         certificate_number=next_reference("CE", width=5),
     )
     db.session.add(erasure)

@@ -47,15 +47,20 @@ from refurb.web import bounds_shown, form_status, pdf_response, refusal_shown
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def local_day(day) -> datetime | None:
+def local_day(day, not_before: datetime | None = None) -> datetime | None:
     """A past date typed in a form as a UTC moment: now for today, noon in Paris for an earlier
-    day (None for none). A later day is refused before this (bounds.PAST_DATES), not changed."""
+    day (None for none); on the day of `not_before` (the device's arrival at the workshop), not
+    before it, so that work typed for that day counts from then. A later day is refused before
+    this (bounds.PAST_DATES), not changed."""
     if day is None:
         return None
     now = utcnow()
     if day >= now.astimezone(PARIS).date():
         return now
-    return datetime.combine(day, time(12), PARIS).astimezone(UTC)
+    moment = datetime.combine(day, time(12), PARIS).astimezone(UTC)
+    if not_before is not None and day == not_before.astimezone(PARIS).date():
+        return max(moment, not_before)
+    return moment
 
 
 @bp.route("/appareils/<tag>/diagnostic", methods=["GET", "POST"])
@@ -189,7 +194,7 @@ def erase(tag):
         form.medium_id.data = request.args.get("medium", type=int)
     if form.validate_on_submit():
         medium = get_or_none(StorageMedium, form.medium_id.data)
-        with refusal_shown(form) as outcome:
+        with refusal_shown(form, field="performed_on") as outcome:  # a date refused: at its field
             if medium is None or medium.device_id != device.id:
                 raise DomainError(
                     "medium_required",
@@ -206,7 +211,7 @@ def erase(tag):
                 form.tool.data,
                 form.verified.data,
                 form.verification_note.data or "",
-                local_day(form.performed_on.data),
+                local_day(form.performed_on.data, not_before=device.cycle_started_at),
             )
         if outcome.ok:
             flash(_("Effacement enregistré."), "success")

@@ -12,6 +12,7 @@ from refurb.db_types import today, utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import format_date, local
 from refurb.i18n import gettext as _
 from refurb.inventory.lifecycle import Action, Context, Via, perform
 from refurb.inventory.models import Device
@@ -145,6 +146,13 @@ def checkout(
     start_on = start_on or today()
     problems = field_problems(Loan, {"deposit_euros": deposit_euros, "start_on": start_on})
     problems |= field_problems(Device, {"accessories": ", ".join(accessories)})
+    arrived = local(loan.device.cycle_started_at).date()
+    if "start_on" not in problems and start_on < arrived:
+        problems["start_on"] = _(
+            "L'appareil n'est arrivé (ou revenu) à l'atelier que le %(d)s : la remise ne peut "
+            "pas dater d'avant.",
+            d=format_date(arrived, "short"),
+        )
     if not agreement_accepted:
         problems["agreement_accepted"] = LoanRefused(
             "agreement_required",
