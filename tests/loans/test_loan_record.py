@@ -264,10 +264,13 @@ def test_an_anonymised_household_borrows_nothing(lending_desk):
     assert device.state == State.READY
 
 
-def test_the_oldest_waiting_request_of_that_category_is_served(lending_desk):
+def test_a_household_waits_once_per_category_and_its_request_is_served(lending_desk):
     session, actor, household, device, spare = lending_desk
     first = lending.waiting_request(household, Category.LAPTOP)
-    add_request(household, actor, Category.LAPTOP)
+    with pytest.raises(DomainError) as twice:  # sent twice, or asked again
+        add_request(household, actor, Category.LAPTOP)
+    assert twice.value.code == "request_already_waiting"
+    assert twice.value.details == {"category": "already_waiting"}
     add_request(household, actor, Category.TABLET)
     assert lending.waiting_request(household, Category.LAPTOP) is first
     assert lending.waiting_request(household, Category.TABLET).category == Category.TABLET
@@ -392,8 +395,13 @@ def test_accessories_joined_as_written_fit_the_field(lending_desk):
 def test_the_waiting_request_is_the_household_s_oldest(lending_desk):
     session, actor, household, device, spare = lending_desk
     first = lending.waiting_request(household, Category.LAPTOP)
-    older = add_request(household, actor, Category.LAPTOP)
-    older.requested_on = first.requested_on - timedelta(days=3)  # asked earlier, typed later
+    older = LoanRequest(  # two waiting for one category: recorded before the rule of one
+        household=household,
+        category=Category.LAPTOP,
+        priority=2,
+        requested_on=first.requested_on - timedelta(days=3),
+    )
+    session.add(older)
     add_request(spare["household"], actor, Category.TABLET)
     session.flush()
     assert lending.waiting_request(household, Category.LAPTOP) is older

@@ -153,6 +153,22 @@ def test_a_request_joins_the_waiting_list(signed_in, make_household, in_app):
     assert "Demande ajoutée à la liste d&#39;attente." in page
     assert f"/prets/nouveau?request={request_id}" in page
     assert household.reference in signed_in.get("/attente").get_data(as_text=True)
+    again = signed_in.post(  # sent twice: counted once
+        f"/foyers/{household.id}/demandes",
+        data={"r-category": "tablet", "r-priority": "1", "r-note": "Pour les devoirs"},
+    )
+    text = again.get_data(as_text=True)
+    assert again.status_code == 409 and 'id="r-category-erreur"' in text
+    assert "attend déjà un appareil de cette catégorie" in text
+    long_note = signed_in.post(
+        f"/foyers/{household.id}/demandes",
+        data={"r-category": "laptop", "r-priority": "2", "r-note": "x" * 501},
+    )
+    text = long_note.get_data(as_text=True)
+    assert long_note.status_code == 400 and 'id="r-note-erreur"' in text
+    assert 'value="' + "x" * 501 + '"' in text  # kept as typed
+    with in_app() as session:
+        assert session.query(LoanRequest).filter_by(household_id=household.id).count() == 1
 
 
 def test_a_called_household_leaves_the_call_list(

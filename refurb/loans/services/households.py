@@ -4,16 +4,18 @@ from sqlalchemy import select
 
 from refurb.auth.models import Organisation
 from refurb.auth.roles import OrganisationKind
-from refurb.bounds import field_problems, refuse_together
+from refurb.bounds import check_fields, field_problems, refuse_together
 from refurb.db_types import today
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import format_date
 from refurb.i18n import gettext as _
 from refurb.loans.enums import Criterion, RequestStatus
 from refurb.loans.models import Household, LoanRequest
 from refurb.loans.privacy import IDENTITY_FIELDS
 from refurb.loans.scoping import require_lender, scoped
+from refurb.loans.services.lending import waiting_request
 from refurb.loans.workflow import LoanRefused
 from refurb.numbering import next_reference
 from refurb.territory.models import Commune
@@ -100,6 +102,18 @@ def add_request(
     require_lender(actor, household.lender_organisation_id)
     if priority not in (1, 2, 3):
         raise InvalidInput("priority", _("Priorité 1, 2 ou 3."), details={"priority": "invalid"})
+    check_fields(LoanRequest, {"note": note})
+    waiting = waiting_request(household, category)
+    if waiting is not None:  # sent twice, or asked again: the waiting list counts it once
+        raise LoanRefused(
+            "request_already_waiting",
+            _(
+                "Ce foyer attend déjà un appareil de cette catégorie (demande du %(d)s) : il "
+                "reste une seule fois sur la liste d'attente.",
+                d=format_date(waiting.requested_on, "short"),
+            ),
+            details={"category": "already_waiting"},
+        )
     request = LoanRequest(
         household=household,
         category=category,

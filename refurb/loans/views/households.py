@@ -23,7 +23,7 @@ from refurb.loans.views import LENDER, bp, lender_choices
 from refurb.lookups import get_or_none
 from refurb.sql import containing
 from refurb.territory.services import all_communes
-from refurb.transaction import tried
+from refurb.transaction import keep_even_if_refused, tried
 from refurb.web import confirmation_page, confirmed, form_status, refusal_shown
 
 
@@ -136,7 +136,14 @@ def new_household():
 @bp.route("/foyers/<int:household_id>")
 @allow(*LENDER)
 def household(household_id):
-    household = household_for(current_user, household_id)
+    return _household_page(household_for(current_user, household_id))
+
+
+def _household_page(household, request_form=None, status: int = 200):
+    """The household page; `request_form`: a waiting-list request refused, shown again as
+    typed with its errors."""
+    if status >= 400:  # a refused page shows the identity too: its view is logged all the same
+        keep_even_if_refused()
     identity = privacy.identity_for(current_user, household)
     requests = db.session.scalars(
         select(LoanRequest)
@@ -152,10 +159,10 @@ def household(household_id):
         identity=identity,
         requests=requests,
         loans=loans,
-        request_form=RequestForm(prefix="r"),
+        request_form=request_form or RequestForm(prefix="r", formdata=None),
         confirm_form=LoanActionForm(prefix="c"),
         today=clock_today(),
-    )
+    ), status
 
 
 @bp.route("/foyers/<int:household_id>/modifier", methods=["GET", "POST"])
@@ -192,17 +199,19 @@ def edit_household(household_id):
 def add_request(household_id):
     household = household_for(current_user, household_id)
     form = RequestForm(prefix="r")
-    if form.validate_on_submit():
-        with refusal_shown() as outcome:
-            services.add_request(
-                household,
-                current_user,
-                Category(form.category.data),
-                form.priority.data,
-                form.note.data or "",
-            )
-        if outcome.ok:
-            flash(_("Demande ajoutée à la liste d'attente."), "success")
+    if not form.validate_on_submit():
+        return _household_page(household, form, 400)
+    with refusal_shown(form, "category") as outcome:
+        services.add_request(
+            household,
+            current_user,
+            Category(form.category.data),
+            form.priority.data,
+            form.note.data or "",
+        )
+    if not outcome.ok:
+        return _household_page(household, form, outcome.refusal.status)
+    flash(_("Demande ajoutée à la liste d'attente."), "success")
     return redirect(url_for(".household", household_id=household.id))
 
 
