@@ -63,8 +63,10 @@ EARLIEST = date(2000, 1, 1)
 # Telephone numbers: digits with the usual separators, 10 to 15 digits (French or international).
 PHONES = {"phone", "contact_phone"}
 PHONE_SEPARATORS = set(" .-()/\u00a0\u202f\u2009\u2013")  # spaces pasted from a page, en dash
-# Free text with no column length (notes, descriptions): a page of text at most.
+# Free text with no column length (notes, descriptions): a page of text at most, but for
+# the texts that are documents of their own.
 TEXT_MAX = 5000
+LONG_TEXTS = {("agreement_terms", "text"): 20_000}  # a loan agreement's terms
 # A handover is recorded the day it happens: at most this far from today.
 HANDOVER_WINDOW = timedelta(days=366)
 
@@ -109,7 +111,9 @@ def _text_problem(value: str, length: int | None) -> str | None:
         return _("Ce texte contient un caractère illisible : retapez-le.")
     if length is not None and len(value) > length:
         return _(
-            "%(n)d caractères au plus (vous en avez saisi %(typed)d).", n=length, typed=len(value)
+            "%(n)s caractères au plus (vous en avez saisi %(typed)s).",
+            n=_number(length),
+            typed=_number(len(value)),
         )
     return None
 
@@ -181,6 +185,17 @@ def check_fields(model, fields: dict, record=None) -> None:
         raise InvalidFields(problems)
 
 
+def check_texts(model, fields: dict, free: dict | None = None) -> None:
+    """check_fields, plus `free`: texts kept outside a column of their own (in a JSON column),
+    a page of text at most."""
+    problems = field_problems(model, fields)
+    for name, value in (free or {}).items():
+        if isinstance(value, str) and (problem := _text_problem(value, TEXT_MAX)):
+            problems[name] = problem
+    if problems:
+        raise InvalidFields(problems)
+
+
 def refuse_together(refusals: dict[str, "DomainError | str"]) -> None:
     """Refuse every problem at once, each for its field: a rule's refusal alone is raised as
     itself (its own code), several become one InvalidFields (a sentence per field)."""
@@ -208,7 +223,7 @@ def field_problems(model, fields: dict, record=None) -> dict[str, str]:
             column = table.columns.get(name)
             length = None
             if column is not None and isinstance(column.type, String):
-                length = column.type.length or TEXT_MAX
+                length = column.type.length or LONG_TEXTS.get((table.name, name), TEXT_MAX)
             problem = _text_problem(value, length)
             if problem is None and name in PHONES:
                 problem = _phone_problem(value)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from refurb.auth.models import ApiToken, User
 from refurb.auth.session import with_roles
+from refurb.bounds import check_fields
 from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.history.services import record
@@ -20,6 +21,7 @@ TOKEN_PREFIX = "rfb_"  # noqa: S105 - a marker, not a secret
 
 def create_api_token(user: User, name: str) -> tuple[str, ApiToken]:
     """Create a token for the user; return it in clear (shown once, stored hashed)."""
+    check_fields(ApiToken, {"name": name})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name.strip() or "API", token_hash=digest(raw), prefix=raw[:12])
     db.session.add(token)

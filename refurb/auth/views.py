@@ -116,7 +116,10 @@ def create_token():
     form = TokenForm(prefix="tk")
     if not form.validate_on_submit():
         return _account_page(token_form=form, status=400)
-    raw, _token = create_api_token(current_user, form.name.data)
+    with refusal_shown(form, "name") as outcome:
+        raw, _token = create_api_token(current_user, form.name.data)
+    if not outcome.ok:
+        return _account_page(token_form=form, status=outcome.refusal.status)
     return _account_page(new_token=raw)
 
 

@@ -2,7 +2,11 @@
 at 390 px the household page shows its cards whole."""
 
 from refurb.auth.roles import Role
-from refurb.inventory.enums import State
+from refurb.extensions import db
+from refurb.inventory.checklists import checklist
+from refurb.inventory.enums import DiagnosisOutcome, State
+from refurb.inventory.models import Device
+from refurb.inventory.services import workshop
 
 
 def overflow(page) -> int:
@@ -14,9 +18,21 @@ def overflow(page) -> int:
 
 
 def test_device_household_and_user_pages_fit_320_px(
-    visit, lender, make_household, make_device, create_user, login_as
+    visit, lender, make_household, make_device, create_user, login_as, in_app
 ):
-    device = make_device(State.READY, serial_number="SERIAL-WITHOUT-ANY-BREAK-0123456789ABCDEFGHIJ")
+    device = make_device(
+        State.READY,
+        serial_number="SERIAL-WITHOUT-ANY-BREAK-0123456789ABCDEFGHIJ",
+        notes="Remarquecolléesansaucuneespace" * 20,  # what a user may paste
+    )
+    with in_app():
+        device_record = db.session.get(Device, device.id)
+        answers = {item.key: {"result": "pass"} for item in checklist(device_record.category)}
+        pasted = "Diagnosticcollésansaucuneespace" * 20
+        workshop.record_diagnosis(
+            device_record, None, answers, DiagnosisOutcome.READY_AFTER_ERASURE, pasted
+        )
+        db.session.commit()
     household = make_household(contact_email="une.adresse.tres.longue.sans.coupure@exemple-gers.fr")
     technician = create_user(Role.TECHNICIAN)
     admin = create_user(Role.ADMIN)

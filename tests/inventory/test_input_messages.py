@@ -16,7 +16,7 @@ from refurb.inventory import readiness
 from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, State
 from refurb.inventory.importer import import_devices
-from refurb.inventory.models import Device, Erasure
+from refurb.inventory.models import Device, Diagnosis, Erasure
 from refurb.inventory.tags import format_tag
 from tests.conftest import TODAY
 
@@ -44,6 +44,28 @@ def test_intake_says_every_mistake_at_once(client, login_as):
         assert "poids" in said.lower() or "supérieur à 0" in said or "plus de 0" in said, said
         assert len(errors_of(page)) == 3, (year, errors_of(page))
         assert 'class="form-errors error-summary"' in page and 'href="#tag"' in page
+
+
+def test_a_diagnosis_refuses_its_overlong_or_nul_texts_beside_each_and_keeps_them(
+    client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    items = default_checklist(Category.LAPTOP)
+    data = {f"item-{item.key}": "pass" for item in items}
+    data |= {"outcome": "ready_after_erasure", "notes": "z" * 5001}
+    data[f"note-{items[0].key}"] = "a\x00b"
+    response = client.post(f"/appareils/{device.tag}/diagnostic", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert (
+        'id="notes-erreur"' in page and "5000 caractères au plus (vous en avez saisi 5001)" in page
+    )
+    assert f'id="note-{items[0].key}-erreur"' in page and "octet nul" in page
+    assert f'href="#note-{items[0].key}"' in page and 'href="#notes"' in page
+    assert "z" * 5001 + "</textarea>" in page  # kept as typed
+    with in_app() as session:
+        assert session.scalar(select(func.count()).select_from(Diagnosis)) == 0
 
 
 def test_an_empty_diagnosis_names_every_unanswered_point(client, login_as, make_device):

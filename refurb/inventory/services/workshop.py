@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from refurb.auth.roles import Role
-from refurb.bounds import check_fields
+from refurb.bounds import check_fields, check_texts
 from refurb.db_types import utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -106,6 +106,9 @@ def record_diagnosis(
 ) -> Diagnosis:
     """Record a functional test: every item of the category's checklist answered."""
     ensure_open(device)
+    check_texts(
+        Diagnosis, {"notes": notes}, {f"{key}.note": a.get("note") for key, a in results.items()}
+    )
     errors = checklist_problems(device, results)
     ordered = [
         {

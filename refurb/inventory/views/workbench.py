@@ -93,6 +93,7 @@ def diagnose(tag):
                 return redirect(url_for(".device", tag=device.tag))
             refusal = attempt.refusal
             errors = {key: refusal.message for key in refusal.details}
+            errors.update(getattr(refusal, "messages", {}))  # a text refused: its own sentence
             errors["form"] = refusal.message
             status = 400
     return render_template(

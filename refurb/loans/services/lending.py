@@ -49,6 +49,7 @@ def reserve(
     reservation made without naming a request serves the household's waiting request for that
     category, if it has one: the household leaves the waiting list either way."""
     require_lender(actor, household.lender_organisation_id)
+    check_fields(Loan, {"override_reason": override_reason})
     if request is None:
         request = waiting_request(household, device.category)
     if household.anonymised_at is not None:

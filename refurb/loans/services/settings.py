@@ -4,6 +4,7 @@ from importlib.resources import files
 
 from sqlalchemy import select
 
+from refurb.bounds import check_fields
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
@@ -60,6 +61,7 @@ def update_settings(
     require_lender(actor, organisation_id)
     settings = settings_for(organisation_id)
     check_version(settings, version)
+    check_fields(AgreementTerms, {"text": terms_text})
     if not (7 <= loan_days <= 730 and 7 <= renewal_days <= 365 and 0 <= renewal_cap <= 10):
         raise InvalidInput(
             "settings_out_of_range",
