@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from refurb.config import load_config
 from refurb.extensions import babel, csrf, db, login_manager, migrate
@@ -16,9 +17,14 @@ class Refurb(Flask):
     """Flask, with the request's transaction committed once after the view (see transaction)."""
 
     def dispatch_request(self):
-        from refurb.transaction import finish
+        from refurb.transaction import finish, read_again_holding_the_lock
 
-        return finish(self, super().dispatch_request())
+        try:
+            return finish(self, super().dispatch_request())
+        except OperationalError as error:
+            if not read_again_holding_the_lock(error):
+                raise
+            return finish(self, super().dispatch_request())
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -94,11 +100,13 @@ def _sqlite_begin(connection):
     """A request that may write takes SQLite's write lock when its transaction begins
     (BEGIN IMMEDIATE), so simultaneous writers wait their turn (busy_timeout) instead of failing
     with "database is locked" half-way; reads begin a plain transaction and run side by side."""
-    from flask import has_request_context, request
+    from flask import g, has_request_context, request
 
     from refurb.transaction import SAFE_METHODS
 
     reading = has_request_context() and request.method in SAFE_METHODS
+    if reading and g.get("read_holding_the_lock"):  # see transaction.read_again_holding_the_lock
+        reading = False
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 

@@ -13,7 +13,7 @@ On SQLite, a request that may write begins its transaction with the write lock (
 Anything else raises, so a page that writes on GET fails its tests instead of hiding.
 """
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from sqlalchemy import event
 
 from refurb.extensions import db
@@ -67,6 +67,26 @@ def tried(work) -> None:
             path.unlink(missing_ok=True)
         info.pop("removed_files", None)
         info.update(outer)
+
+
+SQLITE_BUSY_SNAPSHOT = 517
+
+
+def read_again_holding_the_lock(error) -> bool:
+    """SQLite: a GET that read, then writes its audit trail (who saw a household) after another
+    request wrote, cannot take the write lock from its older snapshot, and is refused at once
+    (SQLITE_BUSY_SNAPSHOT; waiting would not help). It is run again, from a transaction that
+    takes the write lock first (and waits its turn for it): True when the view should be run
+    again. A GET writes nothing else, so running it twice does nothing twice."""
+    if (
+        request.method not in SAFE_METHODS
+        or getattr(error.orig, "sqlite_errorcode", None) != SQLITE_BUSY_SNAPSHOT
+        or g.get("read_holding_the_lock")
+    ):
+        return False
+    db.session.rollback()
+    g.read_holding_the_lock = True
+    return True
 
 
 def end_refused() -> None:

@@ -1,9 +1,11 @@
 """Simultaneous requests on both databases: every answer is a success or the 409 of a refused or
 stale request, never a 500, and the final state is consistent (one winner per record)."""
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
+import pytest
 from sqlalchemy import func, select
 
 from refurb.auth.roles import Role
@@ -145,3 +147,42 @@ def test_simultaneous_handovers_of_one_loan(
     with in_app() as session:
         assert session.get(Loan, loan["id"]).status == LoanStatus.ACTIVE
         assert session.scalar(select(Device.state).where(Device.tag == tag)) == State.ON_LOAN
+
+
+def test_a_page_that_logs_a_view_after_another_request_wrote_is_served_not_a_500(
+    app, client, lender, make_household, in_app
+):
+    """SQLite: the household page reads, then logs who saw the identity. When another request
+    wrote in between, its snapshot cannot take the write lock: it is read again holding it."""
+    from sqlalchemy import event
+
+    from refurb.extensions import db
+    from tests.conftest import sign_in
+
+    household = make_household()
+    sign_in(client, lender.email, lender.password)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL takes row locks as it writes: no snapshot to upgrade")
+    written = []
+
+    def another_request_writes(_conn, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO events") and not written:
+            written.append(True)
+            other = sqlite3.connect(engine.url.database)
+            other.execute("UPDATE households SET size = size + 1 WHERE id = ?", (household.id,))
+            other.commit()
+            other.close()
+
+    event.listen(engine, "before_cursor_execute", another_request_writes)
+    try:
+        page = client.get(f"/foyers/{household.id}")
+    finally:
+        event.remove(engine, "before_cursor_execute", another_request_writes)
+    assert written and page.status_code == 200
+    with in_app() as session:
+        viewed = select(func.count()).where(
+            Event.action == "household.identity_viewed", Event.subject_id == household.id
+        )
+        assert session.scalar(viewed) == 1
