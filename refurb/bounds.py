@@ -62,6 +62,7 @@ PAST_DATES = {
 EARLIEST = date(2000, 1, 1)
 # Telephone numbers: digits with the usual separators, 10 to 15 digits (French or international).
 PHONES = {"phone", "contact_phone"}
+DIGITS = set("0123456789")  # str.isdigit() also takes "²", which is no phone digit
 PHONE_SEPARATORS = set(" .-()/\u00a0\u202f\u2009\u2013")  # spaces pasted from a page, en dash
 # Free text with no column length (notes, descriptions): a page of text at most, but for
 # the texts that are documents of their own.
@@ -143,6 +144,11 @@ def _number_problem(table: str, name: str, value) -> str | None:
     return None
 
 
+def out_of_bounds(table: str, name: str, value: float) -> bool:
+    """For what is read, not typed (a hardware report): a number no device could have."""
+    return _number_problem(table, name, value) is not None
+
+
 def _date_problem(name: str, value: date) -> str | None:
     today = db_today()
     if name in PAST_DATES:
@@ -162,12 +168,12 @@ def _date_problem(name: str, value: date) -> str | None:
 
 def _phone_problem(value: str) -> str | None:
     text = value.strip()
-    digits = [c for c in text if c.isdigit()]
+    digits = [c for c in text if c in DIGITS]
     body = text[1:] if text.startswith("+") else text
     if not text:
         return None
     international = text.startswith("+")
-    if any(not (c.isdigit() or c in PHONE_SEPARATORS) for c in body) or not (
+    if any(not (c in DIGITS or c in PHONE_SEPARATORS) for c in body) or not (
         (8 if international else 10) <= len(digits) <= 15
     ):
         return _(

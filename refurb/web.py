@@ -1,8 +1,10 @@
 """Helpers shared by the HTML views."""
 
+from collections.abc import Iterator
 from datetime import date, datetime
+from itertools import chain
 
-from flask import Response, current_app, flash, render_template, request
+from flask import Response, current_app, flash, render_template, request, stream_with_context
 
 from refurb.errors import DomainError
 from refurb.i18n import gettext as _
@@ -129,6 +131,18 @@ def pdf_response(data: bytes, filename: str) -> Response:
         data,
         mimetype="application/pdf",
         headers={"Content-Disposition": f"inline; filename={filename}"},
+    )
+
+
+def csv_download(chunks: Iterator[str], filename: str) -> Response:
+    """A CSV streamed in chunks. Its first chunk, which runs the query, is made before the
+    answer starts: a query that fails (a filter out of range) answers through the error
+    handlers instead of breaking off a download already begun."""
+    first = next(chunks, "")
+    return Response(
+        stream_with_context(chain([first], chunks)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 

@@ -40,7 +40,7 @@ def _id(args, name: str, errors: dict) -> int | None:
     value = args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:  # not "²"
         errors[name] = _("Numéro invalide.")
         return None
     return int(value)

@@ -5,8 +5,10 @@ the raw file and fills the device.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 
+from refurb.bounds import out_of_bounds
 from refurb.errors import InvalidInput
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import MediumKind
@@ -34,6 +36,11 @@ class MediumReading:
     health_percent: int | None = None
     smart_passed: bool | None = None
     power_on_hours: int | None = None
+
+    def __post_init__(self):
+        # An impossible size (1e300 bytes) is no size: the disk is listed, its size left to type.
+        if self.size_gb is not None and out_of_bounds("storage_media", "size_gb", self.size_gb):
+            self.size_gb = None
 
 
 @dataclass
@@ -124,8 +131,11 @@ PLACEHOLDERS = {
 
 
 def fact(value) -> str:
-    """A report's text with its spaces tidied, or "" for a firmware placeholder."""
-    text = " ".join(str(value or "").split())
+    """A report's text with its spaces tidied, or "" for a firmware placeholder (or for a list
+    or an object where a text was expected)."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return ""
+    text = " ".join(str(value).split())
     return "" if text.lower() in PLACEHOLDERS or set(text) <= {"0", " ", "-", "."} else text
 
 
@@ -223,7 +233,13 @@ OPTICAL_WORDS = ("dvd", "cd-rom", "cdrom", "optical", "blu-ray", "bd-r")
 
 
 def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    """A positive count of bytes: not a boolean, not Infinity or NaN (which JSON may carry)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
 
 
 def _walk(node: dict, parent: dict | None = None):
@@ -310,7 +326,7 @@ def _cpu_counts(node: dict) -> dict:
         return {}
     for key, name in (("cores", "cpu_cores"), ("threads", "cpu_threads")):
         value = str(configuration.get(key, "")).strip()
-        if value.isdigit() and 0 < int(value) <= 1024:
+        if value.isascii() and value.isdigit() and 0 < int(value) <= 1024:
             counts[name] = int(value)
     return counts
 

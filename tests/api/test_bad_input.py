@@ -193,3 +193,20 @@ def test_11_the_same_bounds_on_the_page(client, technician, make_device):
     text = page.get_data(as_text=True)
     assert "Le poids doit dépasser 0, sans aller au-delà de 100 kg." in text
     assert "L&#39;année de fabrication doit se situer entre 1980 et" in text
+
+
+def test_a_superscript_digit_in_the_journal_filters_is_a_400(client, create_user):
+    admin = create_user(Role.ADMIN)
+    sign_in(client, admin.email, admin.password)
+    for query in ("actor=%C2%B2", "subject_type=user&subject_id=%C2%B2"):  # "²"
+        page = client.get(f"/journal?{query}")
+        assert page.status_code == 400 and "Numéro invalide." in page.get_data(as_text=True)
+
+
+def test_an_export_filtered_out_of_range_answers_400_before_its_download_begins(client, technician):
+    sign_in(client, technician.email, technician.password)
+    for name in ("donor_id", "collection_id"):
+        answer = client.get(f"/appareils/export.csv?{name}=99999999999999999999")
+        assert answer.status_code == 400, name
+        assert "hors des limites" in answer.get_data(as_text=True)
+    assert client.get("/appareils/export.csv").status_code == 200

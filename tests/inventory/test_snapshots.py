@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from refurb.auth.models import User
+from refurb.auth.roles import Role
 from refurb.errors import InvalidInput
 from refurb.inventory import readiness
 from refurb.inventory.enums import ErasureMethod, MediumKind, State
@@ -502,3 +503,30 @@ def test_an_odd_report_is_read_or_refused_never_a_crash(tree):
     with pytest.raises(InvalidInput) as refused:
         parse_snapshot(json.dumps(broken))
     assert refused.value.code == "snapshot_malformed"
+
+
+@pytest.mark.parametrize("size", ["Infinity", "NaN", "1e300"])
+def test_an_impossible_size_is_no_size_and_leaves_the_device_readable(
+    size, client, login_as, make_device, in_app
+):
+    login_as(Role.TECHNICIAN)
+    tag = make_device(State.DIAGNOSIS).tag
+    memory = f'{{"class": "memory", "id": "memory", "size": {size}}}'
+    disk = f'{{"class": "disk", "id": "disk", "logicalname": "/dev/sda", "size": {size}}}'
+    report = f'{{"class": "system", "children": [{memory}, {disk}]}}'
+    assert [m.size_gb for m in parse_snapshot(report).media] == [None]
+    with in_app() as session:
+        device = session.query(Device).filter_by(tag=tag).one()
+        apply_snapshot(device, session.get(User, device.created_by_id), report, "odd.json")
+        session.commit()
+        assert device.ram_gb is None
+    for page in (f"/appareils/{tag}", f"/appareils/{tag}/caracteristiques"):
+        assert client.get(page).status_code == 200, page
+
+
+def test_a_smartctl_text_given_as_a_list_or_an_object_is_no_text():
+    report = json.loads(fixture("smartctl-nvme-intel-660p-ssdpeknw010t8.json"))
+    report["serial_number"], report["model_name"] = ["a"], {"x": 1}
+    with pytest.raises(InvalidInput) as refused:  # neither a model nor a serial: unreadable
+        parse_snapshot(json.dumps(report))
+    assert refused.value.code == "snapshot_unreadable"

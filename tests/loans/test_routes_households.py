@@ -70,6 +70,7 @@ def test_a_lender_records_a_new_household(signed_in, lender_org, in_app):
         ({"size": "21"}, "La taille du foyer doit se situer entre 1 et 20 personnes."),
         ({"size": "0"}, "La taille du foyer doit se situer entre 1 et 20 personnes."),
         ({"contact_phone": "06 12 34"}, "Numéro de téléphone invalide"),
+        ({"contact_phone": "06 12 34 56 7²"}, "Numéro de téléphone invalide"),  # no phone digit
     ],
 )
 def test_a_household_out_of_bounds_is_refused_as_typed(

@@ -1,5 +1,6 @@
 """Storing an uploaded hardware report and filling the device from it."""
 
+from refurb.bounds import out_of_bounds
 from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
@@ -73,6 +74,8 @@ def _fill_specs(device: Device, reading, snapshot: Snapshot) -> list[str]:
             value = normalise_serial(value)
         if isinstance(value, str):
             value = value[: LENGTHS.get(key, 120)]
+        elif isinstance(value, int | float) and out_of_bounds("devices", key, value):
+            continue  # no machine has it (memory of 1e290 Go): left to the person
         sources[key] = {"snapshot": snapshot.id, "kind": reading.kind}
         if getattr(device, key) != value:
             setattr(device, key, value)

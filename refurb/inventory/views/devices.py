@@ -3,12 +3,10 @@
 from dataclasses import replace
 
 from flask import (
-    Response,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -52,7 +50,14 @@ from refurb.inventory.views import WORKSHOP, bp
 from refurb.inventory.views.scan import label_defaults
 from refurb.lookups import get_or_not_found
 from refurb.transaction import tried
-from refurb.web import bounds_shown, confirmation_page, confirmed, form_status, refusal_shown
+from refurb.web import (
+    bounds_shown,
+    confirmation_page,
+    confirmed,
+    csv_download,
+    form_status,
+    refusal_shown,
+)
 
 
 def collection_choices(blank: str):
@@ -119,11 +124,7 @@ def devices():
 @allow(*WORKSHOP)
 def export_devices():
     filters = search.DeviceFilters.from_args(request.args)
-    return Response(
-        stream_with_context(search.export_csv(filters)),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=appareils.csv"},
-    )
+    return csv_download(search.export_csv(filters), "appareils.csv")
 
 
 @bp.route("/appareils/nouveau", methods=["GET", "POST"])

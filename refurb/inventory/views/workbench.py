@@ -4,13 +4,11 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -42,7 +40,7 @@ from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.lookups import get_or_none, get_or_not_found
-from refurb.web import bounds_shown, form_status, pdf_response, refusal_shown
+from refurb.web import bounds_shown, csv_download, form_status, pdf_response, refusal_shown
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -311,8 +309,4 @@ def upload_snapshot(tag):
 @bp.route("/reparations/ords.csv")
 @allow(*WORKSHOP)
 def ords_csv():
-    return Response(
-        stream_with_context(export_ords()),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=refurb-ords.csv"},
-    )
+    return csv_download(export_ords(), "refurb-ords.csv")

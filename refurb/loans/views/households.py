@@ -45,7 +45,7 @@ def _search(statement, typed: str):
     identity = []
     if own and len(words) >= 3:  # a name: three letters at least, not a list of everyone
         identity.append(containing(Household.contact_name, words))
-    digits = "".join(c for c in words if c.isdigit())
+    digits = "".join(c for c in words if c.isascii() and c.isdigit())
     if own and len(digits) >= 4:
         # Compared without the leading 0 or +33, so 06 12… finds +33 6 12… and the reverse.
         if digits.startswith("33") and len(digits) > 9:
