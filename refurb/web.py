@@ -43,6 +43,7 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
             pass
         elif self.form is not None:
             show_on_form(self.form, error, self.field)
+            self.form.refused_with = error  # its status is the page's (form_status)
         else:
             flash(error.message, "error")
         return True
@@ -56,7 +57,11 @@ def flash_form_errors(form) -> None:
 
 
 def form_status(form) -> int:
-    """200 for a form shown, 400 for a submitted form shown again with its errors."""
+    """200 for a form shown, 400 for a submitted form shown again with its errors, or the
+    status of the rule that refused it (409 for a stale form, 403 for another's record)."""
+    refusal = getattr(form, "refused_with", None)
+    if refusal is not None:
+        return refusal.status
     return 400 if form.is_submitted() else 200
 
 

@@ -186,3 +186,15 @@ def test_a_page_that_logs_a_view_after_another_request_wrote_is_served_not_a_500
             Event.action == "household.identity_viewed", Event.subject_id == household.id
         )
         assert session.scalar(viewed) == 1
+
+
+def test_a_stale_settings_form_is_a_409_like_every_stale_form(client, lender, in_app):
+    from tests.conftest import sign_in
+
+    sign_in(client, lender.email, lender.password)
+    data = {"loan_days": "180", "renewal_days": "90", "renewal_cap": "2", "terms": "Article 1."}
+    assert client.post("/prets/reglages", data={**data, "version": "1"}).status_code == 302
+    again = {**data, "loan_days": "90", "version": "1"}  # the settings now stored, at version 1
+    assert client.post("/prets/reglages", data=again).status_code == 302
+    stale = client.post("/prets/reglages", data={**data, "loan_days": "30", "version": "1"})
+    assert stale.status_code == 409 and "modifiée par quelqu" in stale.get_data(as_text=True)

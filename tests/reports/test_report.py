@@ -290,7 +290,7 @@ def test_the_coordinator_sets_a_target_and_a_stale_edit_is_refused(client, login
         "/tableau-de-bord/cibles/collected",
         data={"version": "1", "target": "500", "deadline": "2027-12-31"},
     )
-    assert stale.status_code == 400  # shown again, nothing saved
+    assert stale.status_code == 409  # shown again, nothing saved
     assert "modifiée par quelqu" in stale.get_data(as_text=True)
     share = client.post(
         "/tableau-de-bord/cibles/free_software_share", data={"version": "1", "target": "150"}
