@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 
 from refurb.db_types import utcnow
+from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.history.services import record
+from refurb.i18n import gettext as _
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Category
 
@@ -122,12 +124,31 @@ def checklist(category: Category) -> tuple[CheckItem, ...]:
     )
 
 
-def set_critical(actor, category: Category, critical_keys: set[str]) -> list[str]:
-    """Record which items of the category block reuse; returns the keys that changed."""
+def critical_keys_of(items) -> str:
+    """What a form shows of a category's rules, sent back with it: the blocking items' keys."""
+    return " ".join(sorted(item.key for item in items if item.critical))
+
+
+def set_critical(
+    actor, category: Category, critical_keys: set[str], shown: str | None = None
+) -> list[str]:
+    """Record which items of the category block reuse; returns the keys that changed.
+    `shown`: the rules the form showed (critical_keys_of); if someone changed them since, the
+    choice is refused, not laid over theirs."""
     from refurb.inventory.models import ChecklistRule
 
+    items = checklist(category)
+    if shown is not None and shown != critical_keys_of(items):
+        raise DomainError(
+            "stale_rules",
+            _(
+                "Ces points ont été modifiés par quelqu'un d'autre pendant que vous les régliez : "
+                "voici les réglages actuels. Refaites votre choix, puis enregistrez."
+            ),
+            details={"shown": "stale"},
+        )
     changed = []
-    for item in checklist(category):
+    for item in items:
         wanted = item.key in critical_keys
         if wanted == item.critical:
             continue

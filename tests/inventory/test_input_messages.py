@@ -262,11 +262,40 @@ def test_a_non_critical_fault_is_a_known_defect_not_a_blocker(
     admin, coordinator = app.test_client(), create_user(Role.ADMIN)
     sign_in(admin, coordinator.email, coordinator.password)
     keys = {i.key for i in default_checklist(Category.LAPTOP) if i.critical} | {"camera"}
-    admin.post("/atelier/test-fonctionnel", data={"category": "laptop", "critical": sorted(keys)})
+    shown = " ".join(sorted(i.key for i in default_checklist(Category.LAPTOP) if i.critical))
+    admin.post(
+        "/atelier/test-fonctionnel",
+        data={"category": "laptop", "critical": sorted(keys), "shown": shown},
+    )
     with in_app():
         assert next(i for i in rules_of(Category.LAPTOP) if i.key == "camera").critical
     again = client.post(f"/appareils/{device.tag}/diagnostic", data=dead_webcam)
     assert again.status_code == 400
+
+
+def test_blocking_points_set_from_a_stale_page_are_refused_not_laid_over(
+    client, create_user, in_app
+):
+    from refurb.inventory.checklists import checklist as rules_of
+    from tests.conftest import sign_in
+
+    coordinator = create_user(Role.ADMIN)
+    sign_in(client, coordinator.email, coordinator.password)
+    page = client.get("/atelier/test-fonctionnel").get_data(as_text=True)
+    section = page[page.index('id="laptop"') :]
+    shown = re.search(r'name="shown" value="([^"]*)"', section).group(1)
+    defaults = set(shown.split())
+    data = {"category": "laptop", "shown": shown}
+    first = client.post(
+        "/atelier/test-fonctionnel", data={**data, "critical": [*defaults, "camera"]}
+    )
+    assert first.status_code == 302
+    stale = client.post("/atelier/test-fonctionnel", data={**data, "critical": sorted(defaults)})
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and 'id="laptop-erreur"' in text
+    assert "modifiés par quelqu" in text
+    with in_app():
+        assert next(i for i in rules_of(Category.LAPTOP) if i.key == "camera").critical
 
 
 def test_a_device_in_diagnosis_without_a_test_is_sent_to_the_test_first(
