@@ -52,6 +52,15 @@ def test_a_device_in_the_workshop_is_being_checked_not_refurbished(label, state)
     assert REFURBISHED not in page and ERASED not in page and "testé" not in page
 
 
+def test_a_device_back_from_a_loan_was_refurbished_once_and_is_checked_again(label):
+    def lent_once(device, _actor):
+        device.first_ready_at = device.cycle_started_at
+
+    page = label(State.DIAGNOSIS, prepare=lent_once)
+    assert "déjà reconditionné par le programme" in page and "revenu à l'atelier" in page
+    assert CHECKING not in page and ERASED not in page
+
+
 @pytest.mark.parametrize(
     "state", [State.READY, State.RESERVED, State.ON_LOAN, State.GIVEN, State.DEPLOYED]
 )

@@ -189,7 +189,7 @@ def public_report(tag):
     if form.validate_on_submit():
         thanks = redirect(url_for(".public_thanks", tag=device.tag), 303)
         if form.website.data:  # the honeypot: a robot filled every field; nothing is kept
-            session.pop(LAST_REPORT, None)
+            session[LAST_REPORT] = [device.tag, None]  # thanked all the same, with no reference
             return thanks
         with refusal_shown(form) as outcome:
             incident = services.report_from_label(
@@ -217,9 +217,8 @@ def public_thanks(tag):
     if site is None:
         return redirect(url_for("inventory.scanned", tag=device.tag))
     sent_tag, reference = session.get(LAST_REPORT) or (None, None)
+    if sent_tag != device.tag:  # nothing reported from this browser: nothing to thank for
+        return redirect(url_for("inventory.scanned", tag=device.tag))
     return render_template(
-        "maintenance/public_thanks.html",
-        device=device,
-        site=site,
-        reference=reference if sent_tag == device.tag else None,
+        "maintenance/public_thanks.html", device=device, site=site, reference=reference
     )
