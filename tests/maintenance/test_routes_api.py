@@ -168,6 +168,7 @@ def test_the_maintainer_rejects_a_duplicate(client, park, open_incident, in_app)
         incident = session.get(Incident, open_incident["id"])
         assert incident.status == IncidentStatus.REJECTED and incident.closed_at is not None
         assert incident.closed_by_id == park.maintainer.id
+        assert incident.acknowledged_at is None  # set aside, not taken on: no time to count
         assert session.scalar(
             select(Event.note).where(
                 Event.subject_type == "incident", Event.action == "incident.rejected"

@@ -190,7 +190,9 @@ def step(actor, incident: Incident, action: IncidentAction, note: str = "", vers
     if action == IncidentAction.ACKNOWLEDGE:
         incident.acknowledged_at, incident.acknowledged_by_id = now, getattr(actor, "id", None)
     else:
-        if incident.acknowledged_at is None:
+        # Resolving takes charge of it, if nobody had; setting a report aside (spam, duplicate)
+        # does not: the time to acknowledge counts the reports someone took on.
+        if incident.acknowledged_at is None and action == IncidentAction.RESOLVE:
             incident.acknowledged_at, incident.acknowledged_by_id = now, getattr(actor, "id", None)
         incident.closed_at, incident.closed_by_id = now, getattr(actor, "id", None)
         incident.resolution = note.strip()
