@@ -22,9 +22,14 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
     The commit is not here: `refurb.transaction` commits once the view has answered.
     """
 
-    def __init__(self, form=None, field: str | None = None, *, show: bool = True):
+    def __init__(
+        self, form=None, field: str | None = None, *, show: bool = True, step: bool = False
+    ):
         self.form, self.field = form, field  # field: where a refusal naming none is shown
         self.show = show  # False: the view shows `refusal` itself
+        # A step's page comes back showing the record as it now is, carrying its version: a
+        # stale step is sent again, not reloaded (that would lose what was typed).
+        self.step = step
         self.refusal: DomainError | None = None
 
     @property
@@ -38,6 +43,12 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
         if not isinstance(error, DomainError):
             return False
         end_refused()
+        if self.step and error.code == "stale_version":
+            error.message = _(
+                "Quelqu'un d'autre a agi sur cette fiche pendant que vous la lisiez : elle est "
+                "affichée ci-dessous telle qu'elle est maintenant. Vérifiez, puis envoyez à "
+                "nouveau."
+            )
         self.refusal = error
         if not self.show:
             pass

@@ -421,7 +421,7 @@ def test_a_step_refused_from_a_stale_page_keeps_its_note(client, login_as, make_
         data={"version": stale, "note": "Carte mère grillée", "confirmed": "1"},
     )
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 409 and "modifiée par quelqu" in page
+    assert refused.status_code == 409 and "envoyez à nouveau" in page  # it shows what now is
     assert ">Carte mère grillée</textarea>" in page
     with in_app() as session:
         assert session.get(Device, device.id).state == State.DIAGNOSIS

@@ -161,7 +161,7 @@ def test_a_stale_edit_is_refused_and_loses_nothing(app, client, workshop_user, m
     stale_action = client.post(
         f"/appareils/{tag}/actions/send_to_repair", data={"version": version}, follow_redirects=True
     )
-    assert any("modifiée par quelqu" in f for f in flashes(stale_action.get_data(as_text=True)))
+    assert any("envoyez à nouveau" in f for f in flashes(stale_action.get_data(as_text=True)))
     assert device_in_db(in_app, tag).state == State.DIAGNOSIS
 
 

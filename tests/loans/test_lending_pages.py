@@ -279,7 +279,7 @@ def test_a_return_refused_as_stale_keeps_what_was_typed_and_carries_the_current_
         },
     )
     text = stale.get_data(as_text=True)
-    assert stale.status_code == 409 and "Écran rayé" in text
+    assert stale.status_code == 409 and "Écran rayé" in text and "envoyez à nouveau" in text
     assert f'id="t-version" name="t-version" type="hidden" value="{current}"' in text
     with in_app() as session:
         assert session.get(Loan, loan_id).status == LoanStatus.ACTIVE

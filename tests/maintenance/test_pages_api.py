@@ -285,6 +285,7 @@ def test_a_refused_step_keeps_its_note_field_and_the_history_says_who(client, in
     )
     text = stale.get_data(as_text=True)
     assert stale.status_code == 409 and "Câble rebranché</textarea>" in text
+    assert "envoyez à nouveau" in text  # not "rechargez", which would lose the note
     assert f'id="resolve-version" name="resolve-version" type="hidden" value="{version}"' in text
     done = client.post(
         f"/incidents/{reported.id}/resolve",

@@ -328,7 +328,7 @@ def transition(tag, action):
         return _device_page(device_by_tag(tag), typed, outcome.refusal.status)
 
     if chosen in CANNOT_BE_UNDONE and not confirmed(form):
-        with refusal_shown() as outcome:
+        with refusal_shown(step=True) as outcome:
             tried(act)  # a refusal is said now, not after the confirmation
         if not outcome.ok:
             return refused(outcome)
@@ -345,7 +345,7 @@ def transition(tag, action):
                 for value in getattr(form, name).raw_data or ()
             ],
         )
-    with refusal_shown() as outcome:
+    with refusal_shown(step=True) as outcome:
         act()
     if not outcome.ok:
         return refused(outcome)

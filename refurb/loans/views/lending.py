@@ -252,7 +252,8 @@ def loan_action(loan_id, action):
     if not form.validate_on_submit():
         return _loan_page(loan, 400, **{name: form})
     if transition.irreversible and not confirmed(form):
-        with refusal_shown(form) as trial:  # a refusal is said now, not after the confirmation
+        # A refusal is said now, not after the confirmation.
+        with refusal_shown(form, step=True) as trial:
             tried(lambda: _perform(chosen, loan, form))
         if not trial.ok:
             return _loan_page(loan, trial.refusal.status, **{name: form})
@@ -265,7 +266,7 @@ def loan_action(loan_id, action):
             transition.label,
             shown_fields=[form.note],
         )
-    with refusal_shown(form) as outcome:
+    with refusal_shown(form, step=True) as outcome:
         _perform(chosen, loan, form)
     if not outcome.ok:
         return _loan_page(loan, outcome.refusal.status, **{name: form})

@@ -103,7 +103,7 @@ def incident_step(incident_id, action):
     form = IncidentStepForm(prefix=chosen.value)
     if not form.validate_on_submit():
         return _incident_page(incident, (chosen, form), 400)
-    with refusal_shown(form) as outcome:
+    with refusal_shown(form, step=True) as outcome:
         services.step(current_user, incident, chosen, form.note.data or "", form.version.data)
     if not outcome.ok:
         return _incident_page(incident, (chosen, form), outcome.refusal.status)
