@@ -61,7 +61,9 @@ def incident_refusal(incident, action: IncidentAction, note: str = "", *, check_
     if check_inputs and step.note_required and not note.strip():
         return MaintenanceRefused(
             "note_required",
-            _("Dites en une phrase ce qui a été fait (ou pourquoi le signalement est écarté)."),
+            _("Dites en une phrase pourquoi le signalement est écarté (doublon, erreur…).")
+            if action == IncidentAction.REJECT
+            else _("Dites en une phrase ce qui a été fait."),
             details={"note": "required"},
         )
     return None

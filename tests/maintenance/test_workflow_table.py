@@ -69,13 +69,22 @@ def test_each_incident_action_from_each_status(action, status):
         require_incident_step(incident, action, "fait")
 
 
-@pytest.mark.parametrize("action", [IncidentAction.RESOLVE, IncidentAction.REJECT])
-def test_closing_an_incident_says_what_was_done(action):
+@pytest.mark.parametrize(
+    ("action", "asked"),
+    [
+        (IncidentAction.RESOLVE, "Dites en une phrase ce qui a été fait."),
+        (
+            IncidentAction.REJECT,
+            "Dites en une phrase pourquoi le signalement est écarté (doublon, erreur…).",
+        ),
+    ],
+)
+def test_closing_an_incident_says_what_was_done_or_why_it_is_set_aside(action, asked):
     incident = SimpleNamespace(status=I.ACKNOWLEDGED)
     refused = incident_refusal(incident, action, "  ")
     assert (refused.code, plain(refused.message), refused.details) == (
         "note_required",
-        "Dites en une phrase ce qui a été fait (ou pourquoi le signalement est écarté).",
+        asked,
         {"note": "required"},
     )
     with pytest.raises(MaintenanceRefused):
