@@ -273,3 +273,17 @@ def test_a_maintainer_abandons_a_visit_and_nothing_is_counted(client, park, in_a
     assert f"/visites/{visit_id}" not in page  # a cancelled visit is neither listed nor resumed
     again = client.post(f"/lieux/{park.site.id}/visites", data={"plan_id": plan_id})
     assert int(again.location.rsplit("/", 1)[1]) != visit_id  # a new visit, not the abandoned one
+
+
+def test_the_sites_list_says_in_words_that_a_visit_is_late(client, park, in_app):
+    from refurb.inventory.models import Device
+
+    with in_app() as session:  # the PCs went in 40 days ago and no visit was made since
+        for device in session.scalars(select(Device).where(Device.site_id == park.site.id)):
+            device.state_changed_at -= timedelta(days=40)
+        session.commit()
+    sign_in(client, park.maintainer.email, PASSWORD)
+    page = client.get("/lieux").get_data(as_text=True)
+    row = page[page.index("Médiathèque d&#39;Auch") :].split("</tr>")[0]
+    late = (TODAY - timedelta(days=40)).strftime("%d/%m/%Y")
+    assert f'<span class="overdue">en retard depuis le {late}</span>' in row

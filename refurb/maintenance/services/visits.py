@@ -13,6 +13,7 @@ from refurb.errors import InvalidInput
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.i18n import gettext as _
+from refurb.i18n import local
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import (
@@ -70,10 +71,10 @@ def due_dates(site_ids) -> list[Due]:
     dues = []
     for site, plan, last_at, since in rows:
         if last_at is not None:
-            last_day = last_at.date()
+            last_day = local(last_at).date()  # the day in Gers, not in UTC
             dues.append(Due(site, plan, last_day, last_day + timedelta(days=plan.interval_days)))
         else:
-            dues.append(Due(site, plan, None, since.date()))
+            dues.append(Due(site, plan, None, local(since).date()))
     return sorted(dues, key=lambda d: (d.due_on, d.site.name, d.plan.interval_days))
 
 

@@ -3,7 +3,6 @@ visits, sites against their needs) and the plans of the protocol (edited as new 
 
 import math
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from refurb.auth.access import allow
 from refurb.auth.roles import Role
-from refurb.db_types import utcnow
+from refurb.db_types import today as clock_today
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.lookups import get_or_not_found
@@ -25,14 +24,13 @@ from refurb.maintenance.services.visits import due_dates
 from refurb.maintenance.views import bp
 from refurb.web import day_arg, form_status, refusal_shown
 
-PARIS = ZoneInfo("Europe/Paris")
 EARLIEST = date(2020, 1, 1)
 MAX_ITEMS = 100  # checklist rows a plan form may post
 
 
 def period_from(args) -> tuple[date, date, dict[str, str]]:
     """The period asked for (`du`, `au`, days, inclusive), default the last 90 days."""
-    today = utcnow().astimezone(PARIS).date()
+    today = clock_today()
     errors = {}
 
     def day(name, default):
@@ -57,7 +55,7 @@ def overview():
     downtimes = figures.site_downtime(begin, finish)
     by_site = {i: figures.pooled([downtimes[i]], begin, finish) for i in ids if i in downtimes}
     by_epci = figures.availability_by_epci(sites, begin, finish, downtimes)
-    today = utcnow().date()
+    today = clock_today()
     dues = due_dates(ids)
     return render_template(
         "maintenance/overview.html",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from refurb.auth.access import allow, public
 from refurb.auth.roles import Role
-from refurb.db_types import utcnow
+from refurb.db_types import today
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.i18n import gettext as _
@@ -46,7 +46,7 @@ def round_page():
         "maintenance/round.html",
         dues=services.due_dates(ids),
         incidents=incidents,
-        today=utcnow().date(),
+        today=today(),
         feed=feed,
         feed_url=request.args.get("flux"),
         confirm_form=ConfirmForm(prefix="c"),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from refurb.auth.access import allow
 from refurb.auth.models import Membership, Organisation, User
 from refurb.auth.roles import OrganisationKind, Role
-from refurb.db_types import utcnow
+from refurb.db_types import today, utcnow
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category
@@ -52,7 +52,7 @@ def sites():
         open_incidents=open_incidents,
         needs=needs,
         next_due=next_due,
-        today=utcnow().date(),
+        today=today(),
     )
 
 
