@@ -14,7 +14,7 @@ from refurb.db_types import utcnow
 from refurb.extensions import db
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
-from refurb.maintenance.enums import IncidentImpact, IncidentStatus, VisitStatus
+from refurb.maintenance.enums import IncidentImpact, IncidentStatus, SiteKind, VisitStatus
 from refurb.maintenance.models import Incident, Visit
 from refurb.sql import seconds_between, stored
 
@@ -125,18 +125,27 @@ def site_availability(site_ids, start, end) -> dict[int, tuple[float, int]]:
 
 
 def availability_by_epci(sites, start, end, downtimes=None) -> dict[str, tuple[float, int]]:
-    """Per EPCI (name) of the sites: the pooled availability of their PCs in service."""
+    """Per EPCI (name) of the open-access sites: the pooled availability of their PCs in
+    service."""
     downtimes = downtimes if downtimes is not None else site_downtime(start, end)
     groups: dict[str, list] = {}
-    for site in sites:
+    for site in open_access(sites):
         if site.id in downtimes:
             groups.setdefault(site.commune.epci.name, []).append(downtimes[site.id])
     return {name: pooled(parts, start, end) for name, parts in groups.items()}
 
 
-def programme_availability(start, end, downtimes=None) -> tuple[float, int]:
+def open_access(sites) -> list:
+    """The sites whose PCs are in open access: the programme's availability is theirs. The
+    mediators' rotation pool is maintained too, but counted apart (its devices travel)."""
+    return [site for site in sites if site.kind != SiteKind.ROTATION_POOL]
+
+
+def programme_availability(sites, start, end, downtimes=None) -> tuple[float, int]:
+    """The pooled availability of the PCs in service at the open-access ones of `sites`."""
     downtimes = downtimes if downtimes is not None else site_downtime(start, end)
-    return pooled(list(downtimes.values()), start, end)
+    parts = [downtimes[site.id] for site in open_access(sites) if site.id in downtimes]
+    return pooled(parts, start, end)
 
 
 def incident_times(start: datetime, end: datetime, *conditions) -> dict[str, float | int | None]:

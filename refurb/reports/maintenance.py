@@ -66,7 +66,7 @@ def upkeep(day: date) -> Upkeep:
         select(Site).where(Site.kind != SiteKind.ROTATION_POOL, Site.created_at < at(end_of(day)))
     ).all()
     downtimes = figures.site_downtime(begin, finish)
-    found.availability = figures.programme_availability(begin, finish, downtimes)[0]
+    found.availability = figures.programme_availability(sites, begin, finish, downtimes)[0]
     times = figures.incident_times(begin, finish)
     found.mttr_hours, found.incidents_reported = times["mttr_hours"], times["reported"]
     found.visits_on_time, found.visits_done = figures.visits_on_time(begin, finish)

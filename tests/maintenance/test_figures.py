@@ -85,3 +85,25 @@ def test_mean_times_and_visits_on_time(in_app, park):
         assert times["mttr_hours"] == 20.0 and times["mtta_hours"] == 2.0
         assert times["resolved"] == 2 and times["reported"] == 2
         assert figures.visits_on_time(START, END) == (1, 2)
+
+
+def test_the_programme_and_its_epci_count_open_access_pcs_not_the_rotation_pool(
+    in_app, park, make_site
+):
+    from refurb.maintenance.enums import SiteKind
+    from refurb.maintenance.models import Site
+    from tests.maintenance.conftest import put_in_service
+
+    pool = make_site("Parc tournant des médiateurs", kind=SiteKind.ROTATION_POOL)
+    with in_app() as session:
+        [traveller, *_] = put_in_service(session, pool.id, count=4)
+        incident(session, device(session, traveller), 0, 240)  # down the whole period
+        session.flush()
+        sites = session.query(Site).all()
+        with clock_at(END + timedelta(days=5)):
+            downtimes = figures.site_downtime(START, END)
+            programme = figures.programme_availability(sites, START, END, downtimes)
+            by_epci = figures.availability_by_epci(sites, START, END, downtimes)
+        assert programme == (1.0, 3)  # the two sites' three PCs, none down
+        assert sum(pcs for _share, pcs in by_epci.values()) == 3
+        assert downtimes[pool.id][1] == 4  # the pool is measured all the same, on its own line

@@ -65,7 +65,7 @@ def overview():
         sites=sites,
         by_site=by_site,
         by_epci=by_epci,
-        programme=figures.programme_availability(begin, finish, downtimes),
+        programme=figures.programme_availability(sites, begin, finish, downtimes),
         times=figures.incident_times(begin, finish),
         on_time=figures.visits_on_time(begin, finish),
         overdue=[d for d in dues if d.is_overdue(today)],
