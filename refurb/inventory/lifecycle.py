@@ -206,7 +206,9 @@ def _guard_reserve(device: Device, context: Context) -> Refusal | None:
 def _guard_give(device: Device, context: Context) -> Refusal | None:
     if context.via is None and not context.note.strip():
         return Refusal(
-            "recipient_required", _("Indiquez à qui l'appareil est donné (dans la note).")
+            "recipient_required",
+            _("Indiquez à qui l'appareil est donné (dans la note)."),
+            details={"note": "required"},
         )
     return None
 
@@ -228,7 +230,11 @@ def _guard_recycle(device: Device, context: Context) -> Refusal | None:
 
 def _guard_note(device: Device, context: Context) -> Refusal | None:
     if not context.note.strip():
-        return Refusal("note_required", _("Expliquez ce qui s'est passé dans la note."))
+        return Refusal(
+            "note_required",
+            _("Expliquez ce qui s'est passé dans la note."),
+            details={"note": "required"},
+        )
     return None
 
 

@@ -319,7 +319,10 @@ def test_a_final_step_on_the_device_page_asks_first_and_refuses_before_asking(
         version = session.get(Device, device.id).version
     no_note = client.post(f"/appareils/{device.tag}/actions/give", data={"version": version})
     assert no_note.status_code == 409  # refused at once (a gift names its recipient)
-    assert "Indiquez à qui" in no_note.get_data(as_text=True).replace("\u202f", " ")
+    said = no_note.get_data(as_text=True).replace("\u202f", " ")
+    at_note = said[said.index('id="note-give-erreur"') :].split("</p>")[0]
+    assert "Indiquez à qui" in at_note  # beside the note, in the step, not at the page's top
+    assert 'aria-describedby="note-aide-give note-give-erreur"' in said
     asked = client.post(
         f"/appareils/{device.tag}/actions/give",
         data={"version": version, "note": "Secours populaire d'Auch"},

@@ -159,9 +159,12 @@ def test_a_stale_edit_is_refused_and_loses_nothing(app, client, workshop_user, m
     )  # what was typed is kept
     assert device_in_db(in_app, tag).os == "PrimTux 8"
     stale_action = client.post(
-        f"/appareils/{tag}/actions/send_to_repair", data={"version": version}, follow_redirects=True
+        f"/appareils/{tag}/actions/send_to_repair", data={"version": version}
     )
-    assert any("envoyez à nouveau" in f for f in flashes(stale_action.get_data(as_text=True)))
+    page = stale_action.get_data(as_text=True)  # said in that step's form, where it is sent again
+    step = page[page.index('id="etape-send_to_repair"') :].split("</li>")[0]
+    assert 'id="erreur-send_to_repair"' in step and "envoyez à nouveau" in step
+    assert 'action="/appareils/' + tag + '/actions/send_to_repair#etape-send_to_repair"' in step
     assert device_in_db(in_app, tag).state == State.DIAGNOSIS
 
 

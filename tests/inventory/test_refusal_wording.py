@@ -189,7 +189,7 @@ def test_a_gift_says_to_whom_unless_a_loan_gives_it(device_as):
     assert refused(device, Action.GIVE, actor, note="  ") == (
         "recipient_required",
         "Indiquez à qui l'appareil est donné (dans la note).",
-        {},
+        {"note": "required"},
         409,
     )
     perform(device, Action.GIVE, Context(actor=actor, note="Mme R., Lectoure"))
@@ -201,7 +201,7 @@ def test_a_loss_is_explained(device_as):
     assert refused(device, Action.DECLARE_LOST, actor, note=" ") == (
         "note_required",
         "Expliquez ce qui s'est passé dans la note.",
-        {},
+        {"note": "required"},
         409,
     )
 

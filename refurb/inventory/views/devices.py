@@ -191,9 +191,9 @@ def intake_device():
     ), form_status(form)
 
 
-def _device_page(device, typed: dict | None = None, status: int = 200):
+def _device_page(device, typed: dict | None = None, status: int = 200, refused=None):
     """The device page; `typed`: the note typed for a refused step ({action: note}), kept in
-    that step's form."""
+    that step's form; `refused`: (action, refusal), said in that step's form, at its field."""
     diagnosis = readiness.latest_diagnosis(device)
     erasures = db.session.scalars(
         select(Erasure).where(Erasure.device_id == device.id).order_by(Erasure.performed_at.desc())
@@ -225,6 +225,8 @@ def _device_page(device, typed: dict | None = None, status: int = 200):
     site_options = site_choices() if to_a_site else []
     if to_a_site and len(site_options) == 1:  # the blank choice alone: no site to send it to
         steps = [replace(s, blocked=NO_SITE) if s.action in TO_A_SITE else s for s in steps]
+    if refused and not any(s.action == refused[0] and not s.blocked for s in steps):
+        flash(refused[1].message, "error")  # no form of that step on the page: said at the top
     return render_template(
         "inventory/device.html",
         device=device,
@@ -251,6 +253,7 @@ def _device_page(device, typed: dict | None = None, status: int = 200):
         diagnosis_current=diagnosis is not None
         and diagnosis.performed_at >= device.cycle_started_at,
         typed=typed or {},
+        refused=refused,
     ), status
 
 
@@ -323,12 +326,13 @@ def transition(tag, action):
             site_id=form.site_id.data,
         )
 
-    def refused(outcome):  # the page again, the rule's refusal above, the note as typed
+    def refused(outcome):  # the page again, the rule's refusal in the step, the note as typed
         typed = {chosen.value: form.note.data or ""}
-        return _device_page(device_by_tag(tag), typed, outcome.refusal.status)
+        refusal = outcome.refusal
+        return _device_page(device_by_tag(tag), typed, refusal.status, (chosen.value, refusal))
 
     if chosen in CANNOT_BE_UNDONE and not confirmed(form):
-        with refusal_shown(step=True) as outcome:
+        with refusal_shown(show=False, step=True) as outcome:
             tried(act)  # a refusal is said now, not after the confirmation
         if not outcome.ok:
             return refused(outcome)
@@ -345,7 +349,7 @@ def transition(tag, action):
                 for value in getattr(form, name).raw_data or ()
             ],
         )
-    with refusal_shown(step=True) as outcome:
+    with refusal_shown(show=False, step=True) as outcome:
         act()
     if not outcome.ok:
         return refused(outcome)
