@@ -170,11 +170,14 @@ def test_every_table_sits_in_a_scrolling_wrapper(app):
 def test_wtforms_own_messages_speak_the_readers_language(client, login_as, lender_org):
     """WTForms' catalogue is read once per process per language, not once per request."""
     login_as(Role.LENDER, lender_org)
-    typed = {"loan_days": "180", "renewal_days": "90", "renewal_cap": "abc", "terms": "Texte"}
+    typed = {"loan_days": "", "renewal_days": "90", "renewal_cap": "2,5", "terms": "Texte"}
     french = client.post("/prets/reglages", data=typed).get_data(as_text=True)
-    assert "entier valide" in french
+    assert "Ce champ est requis." in french  # WTForms' own
+    assert "Saisissez un nombre entier, sans virgule." in french  # refurb's, for a whole number
     client.get("/langue/en")
     english = client.post("/prets/reglages", data=typed).get_data(as_text=True)
-    assert "Not a valid integer value." in english and "entier valide" not in english
+    assert "This field is required." in english and "requis" not in english
+    assert "Enter a whole number, without a decimal comma." in english
     client.get("/langue/fr")
-    assert "entier valide" in client.post("/prets/reglages", data=typed).get_data(as_text=True)
+    again = client.post("/prets/reglages", data=typed).get_data(as_text=True)
+    assert "Ce champ est requis." in again

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -26,7 +25,7 @@ from wtforms.validators import (
 
 from refurb.db_types import today
 from refurb.errors import InvalidInput
-from refurb.fields import FrenchDecimalField
+from refurb.fields import FrenchDecimalField, FrenchIntegerField
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory import tags
 from refurb.inventory.enums import (
@@ -40,6 +39,7 @@ from refurb.inventory.enums import (
 )
 from refurb.territory.fields import CommuneField
 
+YEAR_NOT_WHOLE = _l("Saisissez l'année sur quatre chiffres, par exemple 2019.")
 NO_SENSITIVE = _l(
     "Pas de données sensibles ici (santé, situation sociale, coordonnées d'un foyer)."
 )
@@ -77,7 +77,9 @@ class IntakeForm(FlaskForm):
         validators=[Optional(), Length(max=80)],
         render_kw={"autocomplete": "off"},
     )
-    year_of_manufacture = IntegerField(_l("Année de fabrication"), validators=[Optional()])
+    year_of_manufacture = FrenchIntegerField(
+        _l("Année de fabrication"), validators=[Optional()], message=YEAR_NOT_WHOLE
+    )
     weight_kg = FrenchDecimalField(
         _l("Poids (kg)"),
         places=2,
@@ -102,10 +104,14 @@ class DeviceEditForm(FlaskForm):
     brand = StringField(_l("Marque"), validators=[Optional(), Length(max=80)])
     model = StringField(_l("Modèle"), validators=[Optional(), Length(max=120)])
     serial_number = StringField(_l("Numéro de série"), validators=[Optional(), Length(max=80)])
-    year_of_manufacture = IntegerField(_l("Année de fabrication"), validators=[Optional()])
+    year_of_manufacture = FrenchIntegerField(
+        _l("Année de fabrication"), validators=[Optional()], message=YEAR_NOT_WHOLE
+    )
     cpu = StringField(_l("Processeur"), validators=[Optional(), Length(max=120)])
-    cpu_cores = IntegerField(_l("Cœurs"), validators=[Optional(), NumberRange(min=1, max=1024)])
-    cpu_threads = IntegerField(
+    cpu_cores = FrenchIntegerField(
+        _l("Cœurs"), validators=[Optional(), NumberRange(min=1, max=1024)]
+    )
+    cpu_threads = FrenchIntegerField(
         _l("Fils d'exécution (threads)"), validators=[Optional(), NumberRange(min=1, max=2048)]
     )
     ram_gb = FrenchDecimalField(_l("Mémoire vive (Go)"), places=1, validators=[Optional()])
@@ -191,8 +197,10 @@ class RepairForm(FlaskForm):
         validators=[Optional()],
     )
     parts_used = TextAreaField(_l("Pièces utilisées"), validators=[Optional(), Length(max=1000)])
-    minutes_spent = IntegerField(
-        _l("Temps passé (minutes)"), validators=[Optional(), NumberRange(min=0, max=1440)]
+    minutes_spent = FrenchIntegerField(
+        _l("Temps passé (minutes)"),
+        validators=[Optional(), NumberRange(min=0, max=1440)],
+        message=_l("Le temps se compte en minutes entières, par exemple 45."),
     )
     notes = TextAreaField(_l("Remarques"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Enregistrer la réparation"))

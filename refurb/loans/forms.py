@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms.fields import EmailField, TelField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from refurb.fields import FrenchIntegerField
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.enums import Category
 from refurb.loans.enums import PRIORITY_LABELS, Criterion
@@ -36,7 +36,7 @@ SENSITIVE = _l(
 class HouseholdForm(FlaskForm):
     organisation_id = SelectField(_l("Association"), coerce=int, validators=[DataRequired()])
     commune = CommuneField(_l("Commune"), validators=[DataRequired()])
-    size = IntegerField(
+    size = FrenchIntegerField(
         _l("Nombre de personnes au foyer"),
         validators=[
             InputRequired(_l("Indiquez le nombre de personnes du foyer.")),
@@ -129,10 +129,11 @@ class CheckoutForm(FlaskForm):
         validators=[Optional(), Length(max=255)],
         description=_l("Séparés par des virgules : chargeur, housse, souris…"),
     )
-    deposit_euros = IntegerField(
+    deposit_euros = FrenchIntegerField(
         _l("Caution (€)"),
         validators=[Optional()],  # its bounds, with the hand-over's other rules: lending.checkout
         default=0,
+        message=_l("La caution se compte en euros entiers, sans centimes : par exemple 20."),
     )
     start_on = DateField(_l("Date de remise"), validators=[Optional()])
     agreement_accepted = BooleanField(_l("Le foyer a lu les conditions du prêt et les accepte"))
@@ -193,13 +194,13 @@ class SignedAgreementForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    loan_days = IntegerField(
+    loan_days = FrenchIntegerField(
         _l("Durée d'un prêt (jours)"), validators=[DataRequired(), NumberRange(7, 730)]
     )
-    renewal_days = IntegerField(
+    renewal_days = FrenchIntegerField(
         _l("Durée d'un renouvellement (jours)"), validators=[DataRequired(), NumberRange(7, 365)]
     )
-    renewal_cap = IntegerField(
+    renewal_cap = FrenchIntegerField(
         _l("Nombre maximal de renouvellements"), validators=[Optional(), NumberRange(0, 10)]
     )
     terms = TextAreaField(

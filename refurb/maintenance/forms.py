@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from refurb.fields import FrenchIntegerField
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory.forms import optional_int
 from refurb.maintenance.enums import IncidentCategory, IncidentImpact, SiteKind
@@ -48,7 +48,7 @@ class SiteForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("Montrés aux mainteneurs et sur la page publique des PC."),
     )
-    weekly_attendance = IntegerField(
+    weekly_attendance = FrenchIntegerField(
         _l("Fréquentation (personnes par semaine)"),
         validators=[Optional(), NumberRange(0, 100000)],
     )
@@ -110,7 +110,7 @@ class IncidentStepForm(FlaskForm):
 
 
 class CompleteVisitForm(FlaskForm):
-    minutes_spent = IntegerField(
+    minutes_spent = FrenchIntegerField(
         _l("Temps passé (minutes)"), validators=[DataRequired(), NumberRange(1, 24 * 60)]
     )
     notes = TextAreaField(_l("Remarques sur la visite"), validators=[Optional(), Length(max=2000)])
@@ -123,7 +123,7 @@ class ConfirmForm(FlaskForm):
 
 class PlanForm(FlaskForm):
     name = StringField(_l("Nom du plan"), validators=[DataRequired(), Length(max=120)])
-    interval_days = IntegerField(
+    interval_days = FrenchIntegerField(
         _l("Intervalle (jours)"), validators=[DataRequired(), NumberRange(1, 730)]
     )
     version = HiddenField()

@@ -271,3 +271,17 @@ def test_an_end_of_life_repair_needs_its_barrier(client, workshop_user, make_dev
     assert "indiquez ce qui empêche la réparation" in text and "Carte mère grillée" in text
     with in_app() as session:
         assert session.scalars(select(Repair)).all() == []
+
+
+def test_minutes_typed_with_a_decimal_are_said_once_and_kept(client, workshop_user, make_device):
+    tag = make_device(State.REPAIR).tag
+    refused = client.post(
+        f"/appareils/{tag}/reparation",
+        data={"problem": "Écran", "status": RepairStatus.FIXED.value, "minutes_spent": "1.5"},
+    )
+    text = refused.get_data(as_text=True)
+    said = text[text.index('id="minutes_spent-erreur"') :].split("</p>")[0]
+    assert refused.status_code == 400
+    assert "Le temps se compte en minutes entières, par exemple 45." in said
+    assert "compris entre" not in said  # one message, not two
+    assert 'value="1.5"' in text and 'inputmode="numeric"' in text  # kept as typed

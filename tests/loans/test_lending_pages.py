@@ -285,6 +285,18 @@ def test_a_return_refused_as_stale_keeps_what_was_typed_and_carries_the_current_
         assert session.get(Loan, loan_id).status == LoanStatus.ACTIVE
 
 
+def test_a_deposit_with_cents_says_it_counts_whole_euros(
+    signed_in, in_app, lender, make_household, make_device
+):
+    loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
+    refused = handover(signed_in, loan_id, **{"o-deposit_euros": "20,50"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'value="20,50"' in text
+    assert "La caution se compte en euros entiers, sans centimes" in text
+    with in_app() as session:
+        assert session.get(Loan, loan_id).status == LoanStatus.RESERVED
+
+
 def test_a_late_return_says_how_late(signed_in, in_app, lender, make_household, make_device):
     from refurb.auth.models import User
     from refurb.loans.services import lending
