@@ -50,8 +50,9 @@ class FrenchDecimalField(DecimalField):
 
 class FrenchIntegerField(IntegerField):
     """A whole number, thousands spaced or not. A text input with a numeric keypad: a browser's
-    number input sends nothing for "20,50" or "vingt", which would then be lost unsaid. One
-    message when it is not a whole number (`message`: what the field counts), not two."""
+    number input sends an empty value for what it cannot read ("20,50" where its decimal mark is
+    a point), which would then be lost unsaid. One message when it is not a whole number
+    (`message`: what the field counts), not two."""
 
     widget = TextInput()
 
