@@ -166,7 +166,7 @@ def _date_problem(name: str, value: date) -> str | None:
     return None
 
 
-def _phone_problem(value: str) -> str | None:
+def phone_problem(value: str) -> str | None:
     text = value.strip()
     digits = [c for c in text if c in DIGITS]
     body = text[1:] if text.startswith("+") else text
@@ -232,7 +232,7 @@ def field_problems(model, fields: dict, record=None) -> dict[str, str]:
                 length = column.type.length or LONG_TEXTS.get((table.name, name), TEXT_MAX)
             problem = _text_problem(value, length)
             if problem is None and name in PHONES:
-                problem = _phone_problem(value)
+                problem = phone_problem(value)
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int | float):

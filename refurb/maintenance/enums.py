@@ -105,7 +105,10 @@ class IncidentStatus(Labelled):
 
     @property
     def is_open(self) -> bool:
-        return self in (IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED)
+        return self in OPEN_INCIDENT
+
+
+OPEN_INCIDENT = (IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED)  # reported, not closed yet
 
 
 class IncidentSource(Labelled):

@@ -326,3 +326,22 @@ def test_a_maintainer_with_no_site_is_told_so_instead_of_an_empty_choice(
     page = client.get(f"/appareils/{tag}").get_data(as_text=True)
     assert 'name="site_id"' not in page
     assert "Aucun lieu ne vous est affecté" in page
+
+
+def test_a_pc_reported_again_says_so_to_the_public_and_links_the_reports(client, in_app, park):
+    tag = park.tags[0]
+    first = {"category": "network", "description": "Pas d'internet", "contact": ""}
+    assert client.post(f"/t/{tag}/signaler", data=first).status_code == 303
+    page = client.get(f"/t/{tag}").get_data(as_text=True).replace("&#39;", "'")
+    assert "Un problème est déjà signalé sur ce poste depuis le" in page
+    assert 'name="category"' in page  # something else may still be said
+    unreadable = client.post(f"/t/{tag}/signaler", data={**first, "contact": "pas un contact"})
+    text = unreadable.get_data(as_text=True)
+    assert unreadable.status_code == 400 and 'id="contact-erreur"' in text
+    assert 'value="pas un contact"' in text and len(incidents(in_app)) == 1
+    again = {**first, "contact": "claire@exemple.fr"}
+    assert client.post(f"/t/{tag}/signaler", data=again).status_code == 303
+    sign_in(client, park.maintainer.email, "correct horse battery")
+    older, newer = sorted(incidents(in_app), key=lambda i: i.id)
+    page = client.get(f"/incidents/{newer.id}").get_data(as_text=True)
+    assert "Autres signalements en cours sur ce PC" in page and older.reference in page

@@ -3,7 +3,7 @@ labels in a row (/scan/lot) and printing labels (/etiquettes)."""
 
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from refurb.auth.access import allow, public, signed_in
 from refurb.auth.roles import Role
@@ -47,11 +47,22 @@ def data_erased(device: Device) -> bool:
 def public_label_page(device, site, report_form):
     """What anyone reading the label sees: only what is true in the device's state (and, for a
     PC in service, the form to report a problem, shown again with its errors when refused)."""
+    reported_since = None
+    if report_form is not None:  # a PC in service: is a problem already known?
+        from refurb.maintenance.enums import OPEN_INCIDENT
+        from refurb.maintenance.models import Incident
+
+        reported_since = db.session.scalar(
+            select(func.min(Incident.reported_at)).where(
+                Incident.device_id == device.id, Incident.status.in_(OPEN_INCIDENT)
+            )
+        )
     return render_template(
         "inventory/scanned_public.html",
         device=device,
         site=site,
         report_form=report_form,
+        reported_since=reported_since,
         refurbished=device.state in REFURBISHED,
         data_erased=device.state in REFURBISHED and data_erased(device),
     )

@@ -5,12 +5,13 @@ acknowledged and resolved (or rejected) by the site's maintainers, each step dat
 import hashlib
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
-from refurb.bounds import check_fields
+from refurb.bounds import check_fields, phone_problem
 from refurb.db_types import utcnow
-from refurb.errors import DomainError, check_version
+from refurb.errors import DomainError, InvalidInput, check_version
 from refurb.extensions import db
 from refurb.history.services import record
 from refurb.i18n import gettext as _
@@ -129,9 +130,29 @@ def address_digest(address: str) -> str:
     return hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()
 
 
+def _check_contact(contact: str) -> None:
+    """A contact left for the public's report: an e-mail or a telephone, so that someone can
+    really be told of the repair (or nothing)."""
+    text = contact.strip()
+    if not text or phone_problem(text) is None:
+        return
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidInput(
+            "contact_unreadable",
+            _(
+                "Laissez une adresse e-mail (nom@exemple.fr) ou un numéro de téléphone "
+                "(06 12 34 56 78) pour être prévenu, ou laissez vide."
+            ),
+            details={"contact": "invalid"},
+        ) from None
+
+
 def report_from_label(device: Device, category, description: str, contact: str, address: str):
     """The public's report from a PC's label. Limits: a few reports per address and per PC an
     hour (settings), refused with a clear message beyond."""
+    _check_contact(contact)
     digest = address_digest(address)
     since = utcnow() - timedelta(hours=1)
     config = current_app.config

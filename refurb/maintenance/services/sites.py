@@ -17,7 +17,7 @@ from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category, State
 from refurb.inventory.models import Device
 from refurb.lookups import get_or_none
-from refurb.maintenance.enums import IncidentStatus, SiteKind, VisitStatus
+from refurb.maintenance.enums import OPEN_INCIDENT, SiteKind, VisitStatus
 from refurb.maintenance.models import Incident, Plan, Site, SiteNeed, Visit, VisitResult
 from refurb.territory.models import Commune
 
@@ -140,7 +140,7 @@ def park_rows(site: Site, days: int = 90) -> list[ParkRow]:
             select(Incident.device_id, func.count())
             .where(
                 Incident.device_id.in_(ids),
-                Incident.status.in_([IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED]),
+                Incident.status.in_(OPEN_INCIDENT),
             )
             .group_by(Incident.device_id)
         ).all()

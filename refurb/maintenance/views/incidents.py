@@ -19,10 +19,10 @@ from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.views.scan import public_label_page
 from refurb.lookups import get_or_none
 from refurb.maintenance.enums import (
+    OPEN_INCIDENT,
     IncidentCategory,
     IncidentImpact,
     IncidentSource,
-    IncidentStatus,
 )
 from refurb.maintenance.forms import IncidentForm, IncidentStepForm, PublicIncidentForm
 from refurb.maintenance.models import Incident, Site
@@ -40,9 +40,7 @@ def incidents():
     status = request.args.get("statut", "ouverts")
     statement = scoped_to_sites(select(Incident), Incident.site_id, current_user)
     if status == "ouverts":
-        statement = statement.where(
-            Incident.status.in_([IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED])
-        )
+        statement = statement.where(Incident.status.in_(OPEN_INCIDENT))
     found = db.session.scalars(statement.order_by(Incident.reported_at.desc()).limit(200)).all()
     return render_template("maintenance/incidents.html", incidents=found, status=status)
 
@@ -82,9 +80,19 @@ def _incident_page(incident, refused=None, status=200):
         form.note.label.text = NOTE_LABELS.get(action, form.note.label.text)
         form.note.flags.required = INCIDENT_STEPS[action].note_required
         form.note.description = _l("Pas de données sensibles ici.")  # it says what was done
+    others = db.session.execute(  # the same PC reported again: treat them together
+        select(Incident.id, Incident.reference, Incident.reported_at)
+        .where(
+            Incident.device_id == incident.device_id,
+            Incident.id != incident.id,
+            Incident.status.in_(OPEN_INCIDENT),
+        )
+        .order_by(Incident.reported_at)
+    ).all()
     return render_template(
         "maintenance/incident.html",
         incident=incident,
+        others=others,
         history=history,
         forms=forms,
         steps=INCIDENT_STEPS,

@@ -16,7 +16,7 @@ from refurb.inventory.enums import State
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.lookups import get_or_not_found
 from refurb.maintenance import calendar
-from refurb.maintenance.enums import IncidentStatus, ItemKind
+from refurb.maintenance.enums import OPEN_INCIDENT, ItemKind
 from refurb.maintenance.forms import CompleteVisitForm, ConfirmForm
 from refurb.maintenance.models import CalendarFeed, Incident, Plan
 from refurb.maintenance.scoping import scoped_to_sites, site_for, visible_site_ids, visit_for
@@ -34,9 +34,7 @@ def round_page():
     ids = visible_site_ids(current_user)
     incidents = db.session.scalars(
         scoped_to_sites(
-            select(Incident).where(
-                Incident.status.in_([IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED])
-            ),
+            select(Incident).where(Incident.status.in_(OPEN_INCIDENT)),
             Incident.site_id,
             current_user,
         ).order_by(Incident.status, Incident.reported_at)

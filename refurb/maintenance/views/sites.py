@@ -14,7 +14,7 @@ from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory.enums import Category
 from refurb.maintenance import figures
-from refurb.maintenance.enums import IncidentStatus, SiteKind, VisitStatus
+from refurb.maintenance.enums import OPEN_INCIDENT, SiteKind, VisitStatus
 from refurb.maintenance.forms import SiteForm
 from refurb.maintenance.models import Incident, Site, Visit
 from refurb.maintenance.scoping import maintains, site_for, visible_sites
@@ -37,7 +37,7 @@ def sites():
             select(Incident.site_id, func.count())
             .where(
                 Incident.site_id.in_(ids),
-                Incident.status.in_([IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED]),
+                Incident.status.in_(OPEN_INCIDENT),
             )
             .group_by(Incident.site_id)
         ).all()
@@ -177,7 +177,7 @@ def site(site_id):
         select(Incident)
         .where(
             Incident.site_id == site.id,
-            Incident.status.in_([IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED]),
+            Incident.status.in_(OPEN_INCIDENT),
         )
         .order_by(Incident.reported_at.desc())
     ).all()
