@@ -82,20 +82,23 @@ def test_an_empty_diagnosis_names_every_unanswered_point(client, login_as, make_
     assert 'href="#outcome-' in page
 
 
+def with_a_disk(client, device) -> dict:
+    """An SSD added to the device on its page; the erasure form's fields for it."""
+    client.post(
+        f"/appareils/{device.tag}/supports",
+        data={"medium-kind": "ssd", "medium-serial": f"SSD-{device.id}", "medium-size_gb": "256"},
+    )
+    page = client.get(f"/appareils/{device.tag}/effacement").get_data(as_text=True)
+    medium_id = re.search(r'<option value="(\d+)">SSD', page).group(1)
+    return {"medium_id": medium_id, "method": "purge", "tool": "hdparm", "verified": "y"}
+
+
 def test_an_erasure_dated_in_the_future_is_refused_not_changed(
     client, login_as, make_device, in_app
 ):
     login_as(Role.TECHNICIAN)
     device = make_device(State.DIAGNOSIS)
-    client.post(
-        f"/appareils/{device.tag}/supports",
-        data={"medium-kind": "ssd", "medium-serial": "SSD-77", "medium-size_gb": "256"},
-    )
-    medium_id = re.search(
-        r'<option value="(\d+)">SSD',
-        client.get(f"/appareils/{device.tag}/effacement").get_data(as_text=True),
-    ).group(1)
-    data = {"medium_id": medium_id, "method": "purge", "tool": "hdparm", "verified": "y"}
+    data = with_a_disk(client, device)
     refused = client.post(
         f"/appareils/{device.tag}/effacement", data={**data, "performed_on": "2030-06-01"}
     )
@@ -117,17 +120,11 @@ def test_an_erasure_before_the_device_came_in_is_refused_at_its_date_and_one_tha
 ):
     login_as(Role.TECHNICIAN)
     device = make_device(State.DIAGNOSIS)
-    client.post(
-        f"/appareils/{device.tag}/supports",
-        data={"medium-kind": "ssd", "medium-serial": "SSD-78", "medium-size_gb": "256"},
-    )
+    data = with_a_disk(client, device)
     arrived = datetime.combine(TODAY - timedelta(days=3), time(17), PARIS).astimezone(UTC)
     with in_app() as session:  # the device came in three days ago, late in the afternoon
         session.get(Device, device.id).cycle_started_at = arrived
         session.commit()
-    page = client.get(f"/appareils/{device.tag}/effacement").get_data(as_text=True)
-    medium_id = re.search(r'<option value="(\d+)">SSD', page).group(1)
-    data = {"medium_id": medium_id, "method": "purge", "tool": "hdparm", "verified": "y"}
     before = (TODAY - timedelta(days=4)).isoformat()
     refused = client.post(
         f"/appareils/{device.tag}/effacement", data={**data, "performed_on": before}
