@@ -285,3 +285,9 @@ def test_minutes_typed_with_a_decimal_are_said_once_and_kept(client, workshop_us
     assert "Le temps se compte en minutes entières, par exemple 45." in said
     assert "compris entre" not in said  # one message, not two
     assert 'value="1.5"' in text and 'inputmode="numeric"' in text  # kept as typed
+
+
+def test_the_device_page_names_its_collection_and_donor(client, workshop_user, donor):
+    page = client.get(f"/appareils/{donor.tags[0]}").get_data(as_text=True)
+    collection = f'<a href="/appareils?collection_id={donor.collection_id}">{donor.reference}</a>'
+    assert f'{collection} — <a href="/donateurs/{donor.id}">Gascogne Logistique</a>' in page

@@ -22,7 +22,7 @@ from refurb.history.models import Event
 from refurb.i18n import gettext as _
 from refurb.i18n import lazy_gettext as _l
 from refurb.inventory import lifecycle, readiness, search
-from refurb.inventory.checklists import checklist
+from refurb.inventory.checklists import default_checklist
 from refurb.inventory.context import Refusal
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.forms import (
@@ -216,7 +216,13 @@ def _device_page(device, typed: dict | None = None, status: int = 200, refused=N
         )
     ]
     cycle_erasures = [e for e in erasures if e.performed_at >= device.cycle_started_at]
-    collection = db.session.get(Collection, device.collection_id) if device.collection_id else None
+    collection = None
+    if device.collection_id:  # what the page names of it: not the donor's commune and EPCI
+        collection = db.session.execute(
+            select(Collection.id, Collection.reference, Collection.donor_id, Donor.name)
+            .join(Donor, Donor.id == Collection.donor_id)
+            .where(Collection.id == device.collection_id)
+        ).one_or_none()
     from refurb.maintenance.models import Site
 
     site = db.session.get(Site, device.site_id) if device.site_id else None
@@ -233,7 +239,7 @@ def _device_page(device, typed: dict | None = None, status: int = 200, refused=N
         label_sheet=label_defaults(),
         label_templates=list(TEMPLATES.values()),
         diagnosis=diagnosis,
-        checklist={item.key: item.label for item in checklist(device.category)},
+        checklist={item.key: item.label for item in default_checklist(device.category)},
         erasures=erasures,
         cycle_erasures=cycle_erasures,
         repairs=repairs,
@@ -375,5 +381,5 @@ def diagnosis(tag, diagnosis_id):
         "inventory/diagnosis_view.html",
         device=device,
         diagnosis=found,
-        checklist={item.key: item.label for item in checklist(device.category)},
+        checklist={item.key: item.label for item in default_checklist(device.category)},
     )
