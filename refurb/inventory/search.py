@@ -7,13 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import func, literal_column, or_, select, table
 
-from refurb.errors import DomainError
+from refurb.errors import DomainError, InvalidInput
 from refurb.extensions import db
 from refurb.i18n import gettext as _
 from refurb.inventory import tags
 from refurb.inventory.enums import Category, Grade, State
 from refurb.inventory.models import Collection, Device, DeviceCount, Donor
 from refurb.inventory.services.intake import normalise_serial
+from refurb.lookups import MAX_ID
 from refurb.spreadsheets import BOM, FrenchWriter
 
 SORTS = {
@@ -45,14 +46,22 @@ class DeviceFilters:
             except ValueError:
                 return default
 
+        def record_id(name):  # beyond what a database id can be, it names nothing: said
+            found = integer(name)
+            if found is not None and not 0 < found <= MAX_ID:
+                raise InvalidInput(
+                    "id_out_of_range", _("Numéro invalide."), details={name: "out_of_range"}
+                )
+            return found
+
         return cls(
             state=args.get("state", "") if args.get("state") in State.__members__.values() else "",
             category=args.get("category", "")
             if args.get("category") in Category.__members__.values()
             else "",
             grade=args.get("grade", "") if args.get("grade") in Grade.__members__.values() else "",
-            collection_id=integer("collection_id"),
-            donor_id=integer("donor_id"),
+            collection_id=record_id("collection_id"),
+            donor_id=record_id("donor_id"),
             q=(args.get("q") or "").strip()[:80],
             sort=args.get("sort") if args.get("sort") in SORTS else "recent",
             page=max(integer("page", 1), 1),

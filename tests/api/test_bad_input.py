@@ -208,5 +208,5 @@ def test_an_export_filtered_out_of_range_answers_400_before_its_download_begins(
     for name in ("donor_id", "collection_id"):
         answer = client.get(f"/appareils/export.csv?{name}=99999999999999999999")
         assert answer.status_code == 400, name
-        assert "hors des limites" in answer.get_data(as_text=True)
+        assert "Numéro invalide." in answer.get_data(as_text=True)
     assert client.get("/appareils/export.csv").status_code == 200

@@ -39,3 +39,37 @@ def test_the_export_is_for_french_excel(client, technician, make_device, in_app)
     assert row["Appareil simplifié"] == "non"
     assert row["Modèle"] == '\'=HYPERLINK("http://x")'  # inert: text, not a formula
     assert row["Numéro de série"] == "PF1ABC23"
+
+
+def test_an_export_of_thousands_of_rows_streams_to_its_end(client, technician, in_app):
+    """Past the first chunk (1,000 rows), the stream keeps reading the same result."""
+    import sqlalchemy as sa
+
+    from refurb.db_types import utcnow
+
+    now = utcnow()
+    with in_app() as session:
+        session.execute(
+            sa.insert(Device),
+            [
+                {
+                    "tag": f"GN-EXP{n:05d}",
+                    "category": Category.LAPTOP,
+                    "brand": "Dell",
+                    "model": "Latitude",
+                    "state": State.READY,
+                    "version": 1,
+                    "accessories": "",
+                    "notes": "",
+                    "cycle_started_at": now,
+                    "state_changed_at": now,
+                    "created_at": now,
+                }
+                for n in range(2500)
+            ],
+        )
+        session.commit()
+    sign_in(client, technician.email, technician.password)
+    answer = client.get("/appareils/export.csv?state=ready")
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig")), delimiter=";"))
+    assert answer.status_code == 200 and len(rows) == 2501
