@@ -22,9 +22,16 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
     """
 
     def __init__(
-        self, form=None, field: str | None = None, *, show: bool = True, step: bool = False
+        self,
+        form=None,
+        field: str | None = None,
+        *,
+        show: bool = True,
+        step: bool = False,
+        aliases: dict[str, str] | None = None,
     ):
         self.form, self.field = form, field  # field: where a refusal naming none is shown
+        self.aliases = aliases or {}  # a service's name of a value → the form's field for it
         self.show = show  # False: the view shows `refusal` itself
         # A step's page comes back showing the record as it now is, carrying its version: a
         # stale step is sent again, not reloaded (that would lose what was typed).
@@ -52,7 +59,7 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
         if not self.show:
             pass
         elif self.form is not None:
-            show_on_form(self.form, error, self.field)
+            show_on_form(self.form, error, self.field, self.aliases)
             self.form.refused_with = error  # its status is the page's (form_status)
         else:
             flash(error.message, "error")
@@ -75,19 +82,22 @@ def form_status(form) -> int:
     return 400 if form.is_submitted() else 200
 
 
-def show_on_form(form, error: DomainError, default_field: str | None = None) -> None:
+def show_on_form(
+    form, error: DomainError, default_field: str | None = None, aliases: dict | None = None
+) -> None:
     """Put a service's refusal next to the field it concerns, or above the form."""
+    aliases = aliases or {}
     messages = getattr(error, "messages", None)  # InvalidFields: one sentence per field
     if messages:
         for field_name, message in messages.items():
-            field = getattr(form, field_name, None)
+            field = getattr(form, aliases.get(field_name, field_name), None)
             if field is not None and hasattr(field, "errors"):
                 field.errors = [*field.errors, message]
             else:
                 form.form_errors.append(message)
         return
     for field_name in [*error.details, *([default_field] if default_field else [])]:
-        field = getattr(form, field_name, None)
+        field = getattr(form, aliases.get(field_name, field_name), None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, error.message]
             return

@@ -193,7 +193,8 @@ def erase(tag):
         form.medium_id.data = request.args.get("medium", type=int)
     if form.validate_on_submit():
         medium = get_or_none(StorageMedium, form.medium_id.data)
-        with refusal_shown(form, field="performed_on") as outcome:  # a date refused: at its field
+        # The service names the moment performed_at; the form asks for its day, performed_on.
+        with refusal_shown(form, aliases={"performed_at": "performed_on"}) as outcome:
             if medium is None or medium.device_id != device.id:
                 raise DomainError(
                     "medium_required",
