@@ -191,15 +191,14 @@ def check_fields(model, fields: dict, record=None) -> None:
         raise InvalidFields(problems)
 
 
-def check_texts(model, fields: dict, free: dict | None = None) -> None:
-    """check_fields, plus `free`: texts kept outside a column of their own (in a JSON column),
-    a page of text at most."""
+def text_problems(model, fields: dict, free: dict | None = None) -> dict[str, str]:
+    """field_problems, plus `free`: texts kept outside a column of their own (in a JSON
+    column), a page of text at most."""
     problems = field_problems(model, fields)
     for name, value in (free or {}).items():
         if isinstance(value, str) and (problem := _text_problem(value, TEXT_MAX)):
             problems[name] = problem
-    if problems:
-        raise InvalidFields(problems)
+    return problems
 
 
 def refuse_together(refusals: dict[str, "DomainError | str"]) -> None:

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from io import BytesIO
 
+import pytest
 from sqlalchemy import func, select
 
 from refurb.auth.models import User
@@ -66,6 +67,20 @@ def test_a_diagnosis_refuses_its_overlong_or_nul_texts_beside_each_and_keeps_the
     assert "z" * 5001 + "</textarea>" in page  # kept as typed
     with in_app() as session:
         assert session.scalar(select(func.count()).select_from(Diagnosis)) == 0
+
+
+@pytest.mark.parametrize("outcome", ["", "ready_after_erasure"])
+def test_a_diagnosis_says_its_unanswered_points_and_its_overlong_remarks_together(
+    client, login_as, make_device, outcome
+):
+    login_as(Role.TECHNICIAN)
+    device = make_device(State.DIAGNOSIS)
+    page = client.post(
+        f"/appareils/{device.tag}/diagnostic", data={"outcome": outcome, "notes": "z" * 5001}
+    ).get_data(as_text=True)
+    first = default_checklist(Category.LAPTOP)[0]
+    assert f'id="err-{first.key}"' in page  # a point unanswered
+    assert 'id="notes-erreur"' in page and "vous en avez saisi 5001" in page  # and the remarks
 
 
 def test_an_empty_diagnosis_names_every_unanswered_point(client, login_as, make_device):

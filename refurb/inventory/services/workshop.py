@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from refurb.auth.roles import Role
-from refurb.bounds import check_fields, check_texts
+from refurb.bounds import InvalidFields, check_fields, text_problems
 from refurb.db_types import utcnow
 from refurb.errors import InvalidInput, check_version
 from refurb.extensions import db
@@ -85,6 +85,12 @@ def _in_this_cycle(device: Device, when: datetime) -> datetime:
     )
 
 
+def diagnosis_texts(results: dict[str, dict], notes: str) -> dict[str, str]:
+    """The diagnosis's remarks and item notes refused by the bounds: field → sentence."""
+    item_notes = {f"{key}.note": (answer or {}).get("note") for key, answer in results.items()}
+    return text_problems(Diagnosis, {"notes": notes}, item_notes)
+
+
 def checklist_problems(device: Device, results: dict[str, dict]) -> dict[str, str]:
     """The checklist items left unanswered ("required") or unknown to the device's category."""
     expected = [item.key for item in checklist(device.category)]
@@ -106,10 +112,7 @@ def record_diagnosis(
 ) -> Diagnosis:
     """Record a functional test: every item of the category's checklist answered."""
     ensure_open(device)
-    check_texts(
-        Diagnosis, {"notes": notes}, {f"{key}.note": a.get("note") for key, a in results.items()}
-    )
-    errors = checklist_problems(device, results)
+    errors, texts = checklist_problems(device, results), diagnosis_texts(results, notes)
     ordered = [
         {
             "key": item.key,
@@ -120,12 +123,16 @@ def record_diagnosis(
         for item in checklist(device.category)
         if item.key not in errors
     ]
-    if errors:
-        raise InvalidInput(
+    if errors:  # every mistake at once: the points unanswered and the texts refused
+        refusal = InvalidInput(
             "checklist_incomplete",
             _("Répondez à chaque point du test (OK, défaut ou sans objet)."),
-            details=errors,
+            details={**errors, **texts},
         )
+        refusal.messages = texts  # each text's own sentence, beside it on the page
+        raise refusal
+    if texts:
+        raise InvalidFields(texts)
     failed = [r["key"] for r in ordered if r["result"] == CheckResult.FAIL.value]
     blocking = [r["key"] for r in ordered if r["key"] in failed and r["critical"]]
     if blocking and outcome == DiagnosisOutcome.READY_AFTER_ERASURE:

@@ -79,8 +79,9 @@ def diagnose(tag):
         chosen = (
             DiagnosisOutcome(outcome) if outcome in {o.value for o in DiagnosisOutcome} else None
         )
-        if chosen is None:  # every unanswered point is said too, not only the outcome
+        if chosen is None:  # every unanswered point and refused text is said too
             errors = {key: "required" for key in workshop.checklist_problems(device, answers)}
+            errors.update(workshop.diagnosis_texts(answers, notes))
             errors["outcome"] = _("Choisissez l'issue du diagnostic.")
             status = 400
         else:
