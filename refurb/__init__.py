@@ -24,7 +24,8 @@ class Refurb(Flask):
         except OperationalError as error:
             if not read_again_holding_the_lock(error):
                 raise
-            return finish(self, super().dispatch_request())
+            # Again from the start: the hooks' own writes (a token's last use) were rolled back.
+            return finish(self, self.preprocess_request() or super().dispatch_request())
 
 
 def create_app(overrides: dict | None = None, instance_path: str | None = None) -> Flask:

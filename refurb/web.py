@@ -66,6 +66,21 @@ class refusal_shown:  # noqa: N801 (a context manager, used as `with refusal_sho
         return True
 
 
+def flash_step_gone(refusal: DomainError) -> None:
+    """A refused step the record no longer offers (someone else took it meanwhile): its form
+    is not on the page any more, so the refusal is said at the top."""
+    if refusal.code == "stale_version":
+        flash(
+            _(
+                "Quelqu'un d'autre a agi sur cette fiche pendant que vous la lisiez : elle est "
+                "affichée telle qu'elle est maintenant, et cette étape n'y est plus proposée."
+            ),
+            "error",
+        )
+    else:
+        flash(refusal.message, "error")
+
+
 def flash_form_errors(form) -> None:
     """For small forms posted from another page: each field's errors as a message."""
     for field in form:

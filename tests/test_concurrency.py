@@ -198,3 +198,41 @@ def test_a_stale_settings_form_is_a_409_like_every_stale_form(client, lender, in
     assert client.post("/prets/reglages", data=again).status_code == 302
     stale = client.post("/prets/reglages", data={**data, "loan_days": "30", "version": "1"})
     assert stale.status_code == 409 and "modifiée par quelqu" in stale.get_data(as_text=True)
+
+
+def test_an_api_read_run_again_for_the_lock_still_records_its_tokens_use(
+    app, client, api_token, in_app
+):
+    """The retry runs the request's hooks again too: the token's last use, rolled back with the
+    snapshot, is written by the second run."""
+    from sqlalchemy import event
+
+    from refurb.auth.models import ApiToken
+    from refurb.extensions import db
+
+    headers, user = api_token(Role.TECHNICIAN)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL takes row locks as it writes: no snapshot to upgrade")
+    with in_app() as session:
+        session.execute(ApiToken.__table__.update().values(last_used_at=None))
+        session.commit()
+    written = []
+
+    def another_request_writes(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE api_tokens") and not written:
+            written.append(True)
+            other = sqlite3.connect(engine.url.database)
+            other.execute("UPDATE users SET name = name || '.' WHERE id = ?", (user.id,))
+            other.commit()
+            other.close()
+
+    event.listen(engine, "before_cursor_execute", another_request_writes)
+    try:
+        answer = client.get("/api/v1/me", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", another_request_writes)
+    assert written and answer.status_code == 200
+    with in_app() as session:
+        assert session.scalar(select(ApiToken.last_used_at)) is not None

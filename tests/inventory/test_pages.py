@@ -332,3 +332,9 @@ def test_the_intake_collection_choice_names_the_donor_in_one_query(
         page = client.get("/appareils/nouveau").get_data(as_text=True)
     assert f"— Mairie 4 ({TODAY - timedelta(days=26):%d/%m/%Y})</option>" in page
     assert len(many) == len(few)
+
+
+def test_a_steps_address_reopened_leads_back_to_the_device(client, workshop_user, make_device):
+    tag = make_device(State.READY).tag
+    reopened = client.get(f"/appareils/{tag}/actions/give")
+    assert reopened.status_code == 302 and reopened.location == f"/appareils/{tag}"

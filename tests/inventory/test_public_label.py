@@ -57,7 +57,8 @@ def test_a_device_back_from_a_loan_was_refurbished_once_and_is_checked_again(lab
         device.first_ready_at = device.cycle_started_at
 
     page = label(State.DIAGNOSIS, prepare=lent_once)
-    assert "déjà reconditionné par le programme" in page and "revenu à l'atelier" in page
+    assert "déjà reconditionné par le programme" in page and "de nouveau à l'atelier" in page
+    assert "ses données effacées" in page  # a laptop holds data
     assert CHECKING not in page and ERASED not in page
 
 

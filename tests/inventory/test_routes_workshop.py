@@ -218,8 +218,8 @@ def test_a_functional_test_is_shown_in_detail(client, workshop_user, make_device
     page = response.get_data(as_text=True)
     assert technician_name in page and "Batterie à changer" in page
     assert (
-        "<tr><td>Batterie (santé, autonomie)</td><td>Défaut</td><td>Tient 20 minutes</td></tr>"
-        in page
+        "<tr><td>Batterie (santé, autonomie)</td><td>Défaut</td>"
+        '<td class="free-text">Tient 20 minutes</td></tr>' in page
     )
     assert "<tr><td>Caméra</td><td>Sans objet</td>" in page
     assert "<tr><td>Démarrage et alimentation</td><td>OK</td>" in page

@@ -144,7 +144,7 @@ def test_a_handover_in_the_future_long_ago_or_before_the_device_came_in_is_refus
     for day, message in (
         (TODAY + timedelta(days=3), "ne se date pas dans le futur"),
         (date(1999, 5, 1), "à un an près au plus"),
-        (TODAY - timedelta(days=31), "la remise ne peut pas dater d&#39;avant"),
+        (TODAY - timedelta(days=31), "la remise ne peut pas être datée d&#39;avant ce jour"),
     ):
         refused = handover(signed_in, loan_id, **{"o-start_on": day.isoformat()})
         assert refused.status_code == 400 and message in refused.get_data(as_text=True)
@@ -283,6 +283,20 @@ def test_a_return_refused_as_stale_keeps_what_was_typed_and_carries_the_current_
     assert f'id="t-version" name="t-version" type="hidden" value="{current}"' in text
     with in_app() as session:
         assert session.get(Loan, loan_id).status == LoanStatus.ACTIVE
+
+
+def test_a_handover_sent_from_a_stale_tab_after_another_says_so_at_the_top(
+    signed_in, in_app, lender, make_household, make_device
+):
+    loan_id = reserved_loan(in_app, lender, make_household().id, make_device(State.READY).id)
+    shown = version(in_app, loan_id)  # both tabs show this version
+    assert handover(signed_in, loan_id, version=shown).status_code == 302  # tab A
+    stale = handover(signed_in, loan_id, version=shown, **{"o-deposit_euros": "30"})  # tab B
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "cette étape n&#39;y est plus proposée" in text  # its form is gone: said at the top
+    with in_app() as session:
+        assert session.get(Loan, loan_id).deposit_euros == 20  # tab A's, kept
 
 
 def test_a_deposit_with_cents_says_it_counts_whole_euros(

@@ -160,6 +160,9 @@ def test_a_request_joins_the_waiting_list(signed_in, make_household, in_app):
     )
     text = again.get_data(as_text=True)
     assert again.status_code == 409 and 'id="r-category-erreur"' in text
+    assert f'action="/foyers/{household.id}/demandes#demandes"' in text  # opens at the form
+    reopened = signed_in.get(f"/foyers/{household.id}/demandes")
+    assert reopened.status_code == 302 and reopened.location == f"/foyers/{household.id}"
     assert "attend déjà un appareil de cette catégorie" in text
     long_note = signed_in.post(
         f"/foyers/{household.id}/demandes",

@@ -54,8 +54,10 @@ def test_the_public_form_needs_a_choice_and_is_rate_limited(app, client, in_app,
     for _ in range(limit):
         assert client.post(f"/t/{tag}/signaler", data={"category": "other"}).status_code == 303
     refused = client.post(f"/t/{tag}/signaler", data={"category": "other"})
-    assert refused.status_code == 429
-    assert "déjà été signalé plusieurs fois" in refused.get_data(as_text=True)
+    assert refused.status_code == 429  # the address's limit: it says so, not "ce problème"
+    assert "Plusieurs signalements viennent d&#39;être envoyés depuis ce réseau" in (
+        refused.get_data(as_text=True)
+    )
     assert len(incidents(in_app)) == limit
 
 
@@ -333,7 +335,7 @@ def test_a_pc_reported_again_says_so_to_the_public_and_links_the_reports(client,
     first = {"category": "network", "description": "Pas d'internet", "contact": ""}
     assert client.post(f"/t/{tag}/signaler", data=first).status_code == 303
     page = client.get(f"/t/{tag}").get_data(as_text=True).replace("&#39;", "'")
-    assert "Un problème est déjà signalé sur ce poste depuis le" in page
+    assert "Un problème a déjà été signalé sur ce poste le" in page
     assert 'name="category"' in page  # something else may still be said
     unreadable = client.post(f"/t/{tag}/signaler", data={**first, "contact": "pas un contact"})
     text = unreadable.get_data(as_text=True)
@@ -345,3 +347,11 @@ def test_a_pc_reported_again_says_so_to_the_public_and_links_the_reports(client,
     older, newer = sorted(incidents(in_app), key=lambda i: i.id)
     page = client.get(f"/incidents/{newer.id}").get_data(as_text=True)
     assert "Autres signalements en cours sur ce PC" in page and older.reference in page
+
+
+def test_with_no_site_at_all_the_workshop_is_told_none_is_recorded(client, login_as, make_device):
+    tag = make_device(State.READY).tag
+    login_as(Role.TECHNICIAN)
+    page = client.get(f"/appareils/{tag}").get_data(as_text=True).replace("&#39;", "'")
+    assert "Aucun lieu n'est encore enregistré" in page and 'name="site_id"' not in page
+    assert "ne vous est affecté" not in page

@@ -55,6 +55,7 @@ from refurb.web import (
     confirmation_page,
     confirmed,
     csv_download,
+    flash_step_gone,
     form_status,
     refusal_shown,
 )
@@ -74,10 +75,14 @@ def collection_choices(blank: str):
 
 
 TO_A_SITE = (Action.RESERVE, Action.DEPLOY)
-NO_SITE = Refusal(
+NO_SITE = Refusal(  # a maintainer's
     "no_site_assigned",
     _l("Aucun lieu ne vous est affecté : la coordination affecte les mainteneurs aux lieux."),
     status=403,
+)
+NO_ACTIVE_SITE = Refusal(  # the workshop's and the coordinator's
+    "no_active_site",
+    _l("Aucun lieu n'est encore enregistré, ou tous sont fermés : la coordination les enregistre."),
 )
 
 
@@ -230,9 +235,10 @@ def _device_page(device, typed: dict | None = None, status: int = 200, refused=N
     to_a_site = any(s.action in TO_A_SITE and not s.blocked for s in steps)
     site_options = site_choices() if to_a_site else []
     if to_a_site and len(site_options) == 1:  # the blank choice alone: no site to send it to
-        steps = [replace(s, blocked=NO_SITE) if s.action in TO_A_SITE else s for s in steps]
+        why = NO_ACTIVE_SITE if current_user.has_role(Role.TECHNICIAN) else NO_SITE
+        steps = [replace(s, blocked=why) if s.action in TO_A_SITE else s for s in steps]
     if refused and not any(s.action == refused[0] and not s.blocked for s in steps):
-        flash(refused[1].message, "error")  # no form of that step on the page: said at the top
+        flash_step_gone(refused[1])  # no form of that step on the page: said at the top
     return render_template(
         "inventory/device.html",
         device=device,
@@ -307,10 +313,14 @@ def edit_device(tag):
     return _specs_page(device, form, 400)
 
 
-@bp.route("/appareils/<tag>/actions/<action>", methods=["POST"])
+@bp.route("/appareils/<tag>/actions/<action>", methods=["GET", "POST"])
 @allow(*lifecycle.FIELD)
 def transition(tag, action):
+    """One step, posted from the device page. The address of a refused step, reopened later
+    (a restored tab, a bookmark), leads back to the device."""
     device = device_by_tag(tag)
+    if request.method == "GET":
+        return redirect(url_for(".device", tag=device.tag))
     try:
         chosen = Action(action)
     except ValueError:

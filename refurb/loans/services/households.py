@@ -109,7 +109,7 @@ def add_request(
             "request_already_waiting",
             _(
                 "Ce foyer attend déjà un appareil de cette catégorie (demande du %(d)s) : il "
-                "reste une seule fois sur la liste d'attente.",
+                "n'y figure qu'une fois sur la liste d'attente.",
                 d=format_date(waiting.requested_on, "short"),
             ),
             details={"category": "already_waiting"},

@@ -151,7 +151,7 @@ def checkout(
     if "start_on" not in problems and start_on < arrived:
         problems["start_on"] = _(
             "L'appareil n'est arrivé (ou revenu) à l'atelier que le %(d)s : la remise ne peut "
-            "pas dater d'avant.",
+            "pas être datée d'avant ce jour.",
             d=format_date(arrived, "short"),
         )
     if not agreement_accepted:

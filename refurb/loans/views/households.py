@@ -194,10 +194,12 @@ def edit_household(household_id):
     return _household_form_page(form, household)
 
 
-@bp.route("/foyers/<int:household_id>/demandes", methods=["POST"])
+@bp.route("/foyers/<int:household_id>/demandes", methods=["GET", "POST"])
 @allow(*LENDER)
 def add_request(household_id):
     household = household_for(current_user, household_id)
+    if request.method == "GET":  # a refused request's address, reopened: the household
+        return redirect(url_for(".household", household_id=household.id))
     form = RequestForm(prefix="r")
     if not form.validate_on_submit():
         return _household_page(household, form, 400)

@@ -36,6 +36,7 @@ from refurb.transaction import keep_even_if_refused, tried
 from refurb.web import (
     confirmation_page,
     confirmed,
+    flash_step_gone,
     form_status,
     pdf_response,
     refusal_shown,
@@ -191,6 +192,14 @@ def loan(loan_id):
     return _loan_page(loan_for(current_user, loan_id))
 
 
+def _refused(loan, chosen: LoanAction, refusal, name: str, form):
+    """The loan page again, the refused step's form as typed with its error; a step the loan
+    no longer offers (someone handed it over meanwhile) has no form there: said at the top."""
+    if chosen not in workflow.available_actions(loan, current_user):
+        flash_step_gone(refusal)
+    return _loan_page(loan, refusal.status, **{name: form})
+
+
 def _list(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
@@ -256,7 +265,7 @@ def loan_action(loan_id, action):
         with refusal_shown(form, step=True) as trial:
             tried(lambda: _perform(chosen, loan, form))
         if not trial.ok:
-            return _loan_page(loan, trial.refusal.status, **{name: form})
+            return _refused(loan, chosen, trial.refusal, name, form)
         return confirmation_page(
             _("%(action)s : prêt %(ref)s", action=transition.label, ref=loan.reference),
             transition.irreversible,
@@ -269,7 +278,7 @@ def loan_action(loan_id, action):
     with refusal_shown(form, step=True) as outcome:
         _perform(chosen, loan, form)
     if not outcome.ok:
-        return _loan_page(loan, outcome.refusal.status, **{name: form})
+        return _refused(loan, chosen, outcome.refusal, name, form)
     flash(str(transition.done), "success")
     return redirect(url_for(".loan", loan_id=loan.id))
 

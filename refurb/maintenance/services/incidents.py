@@ -143,7 +143,7 @@ def _check_contact(contact: str) -> None:
             "contact_unreadable",
             _(
                 "Laissez une adresse e-mail (nom@exemple.fr) ou un numéro de téléphone "
-                "(06 12 34 56 78) pour être prévenu, ou laissez vide."
+                "(06 12 34 56 78) pour être prévenu, ou ne remplissez pas ce champ."
             ),
             details={"contact": "invalid"},
         ) from None
@@ -170,14 +170,20 @@ def report_from_label(device: Device, category, description: str, contact: str, 
             Incident.reported_at >= since,
         )
     )
-    if by_address >= int(config["PUBLIC_REPORTS_PER_ADDRESS_HOUR"]) or by_device >= int(
-        config["PUBLIC_REPORTS_PER_DEVICE_HOUR"]
-    ):
+    if by_device >= int(config["PUBLIC_REPORTS_PER_DEVICE_HOUR"]):
         raise TooManyReports(
             "too_many_reports",
             _(
                 "Ce problème a déjà été signalé plusieurs fois dans l'heure : il est connu de "
                 "l'équipe. Merci ! Si c'est urgent, adressez-vous à l'accueil du lieu."
+            ),
+        )
+    if by_address >= int(config["PUBLIC_REPORTS_PER_ADDRESS_HOUR"]):  # a library's one network
+        raise TooManyReports(
+            "too_many_reports",
+            _(
+                "Plusieurs signalements viennent d'être envoyés depuis ce réseau : réessayez "
+                "dans une heure, ou signalez ce poste à l'accueil du lieu. Merci !"
             ),
         )
     return report(

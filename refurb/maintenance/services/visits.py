@@ -80,7 +80,7 @@ def due_dates(site_ids) -> list[Due]:
 
 def next_due_on(site: Site, plan: Plan) -> date:
     dues = [d.due_on for d in due_dates([site.id]) if d.plan.id == plan.id]
-    return dues[0] if dues else site.created_at.date()
+    return dues[0] if dues else local(site.created_at).date()
 
 
 def open_visit(site: Site, plan: Plan) -> Visit | None:

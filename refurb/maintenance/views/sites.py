@@ -199,5 +199,5 @@ def site(site_id):
         times=times,
         on_time=on_time,
         can_visit=maintains(current_user, site),
-        today=end.date(),
+        today=today(),
     )
