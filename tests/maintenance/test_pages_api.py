@@ -263,6 +263,30 @@ def test_bad_periods_and_plan_rows_are_400s_not_500s(client, create_user, park):
     assert edited.status_code == 400
 
 
+def test_a_sites_need_that_cannot_be_read_is_said_beside_it_and_nothing_is_saved(
+    client, create_user, in_app, park
+):
+    from refurb.maintenance.models import Site
+
+    admin = create_user(Role.ADMIN)
+    sign_in(client, admin.email, admin.password)
+    page = client.get(f"/lieux/{park.site.id}/modifier").get_data(as_text=True)
+    data = {
+        name: value
+        for name, value in re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page)
+        if not name.startswith("need_")
+    }
+    data |= {"need_desktop": "2,5", "need_laptop": "3"}
+    refused = client.post(f"/lieux/{park.site.id}/modifier", data=data)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="need_desktop-erreur"' in text
+    assert 'value="2,5"' in text  # kept as typed, not made 0
+    with in_app() as session:
+        assert session.get(Site, park.site.id).needs == []  # nothing saved
+    data |= {"need_desktop": "2"}  # the rest of the form was sound: read, it is saved
+    assert client.post(f"/lieux/{park.site.id}/modifier", data=data).status_code == 302
+
+
 def test_a_refused_step_keeps_its_note_field_and_the_history_says_who(client, in_app, park):
     client.post(f"/t/{park.tags[0]}/signaler", data={"category": "network"})
     [reported] = incidents(in_app)

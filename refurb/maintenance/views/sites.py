@@ -92,12 +92,23 @@ def _fields(form: SiteForm) -> dict:
     }
 
 
-def _needs() -> dict[Category, int]:
-    needs = {}
+NEED_MAX = 200
+
+
+def _needs(form) -> dict[Category, int] | None:
+    """The posted needs per category (empty: none); None when one cannot be read, each such
+    need then said beside its field (on `form.need_errors`), nothing saved."""
+    needs, errors = {}, {}
     for category in Category:
         value = (request.form.get(f"need_{category.value}") or "").strip()
-        needs[category] = int(value) if value.isascii() and value.isdigit() else 0
-    return needs
+        if not value:
+            needs[category] = 0
+        elif value.isascii() and value.isdigit() and int(value) <= NEED_MAX:
+            needs[category] = int(value)
+        else:
+            errors[category.value] = _("Un nombre entier de postes, de 0 à %(n)d.", n=NEED_MAX)
+    form.need_errors = errors
+    return None if errors else needs
 
 
 def _form_page(form, site):
@@ -112,7 +123,8 @@ def _form_page(form, site):
         communes=all_communes(),
         categories=list(Category),
         needs=needs,
-    ), form_status(form)
+        need_errors=getattr(form, "need_errors", {}),
+    ), (400 if getattr(form, "need_errors", None) else form_status(form))
 
 
 @bp.route("/lieux/nouveau", methods=["GET", "POST"])
@@ -120,12 +132,14 @@ def _form_page(form, site):
 def new_site():
     form = SiteForm()
     _choices(form)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    needs = _needs(form) if form.is_submitted() else None
+    if valid and needs is not None:
         with refusal_shown(form) as outcome:
             site = services.create_site(
                 current_user,
                 maintainer_ids=form.maintainer_ids.data,
-                needs=_needs(),
+                needs=needs,
                 **_fields(form),
             )
         if outcome.ok:
@@ -148,14 +162,16 @@ def edit_site(site_id):
         },
     )
     _choices(form)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    needs = _needs(form) if form.is_submitted() else None
+    if valid and needs is not None:
         with refusal_shown(form) as outcome:
             services.update_site(
                 site,
                 current_user,
                 form.version.data,
                 maintainer_ids=form.maintainer_ids.data,
-                needs=_needs(),
+                needs=needs,
                 **_fields(form),
             )
         if outcome.ok:
