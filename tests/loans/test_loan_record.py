@@ -277,6 +277,23 @@ def test_a_household_waits_once_per_category_and_its_request_is_served(lending_d
     assert lending.waiting_request(household, Category.SCREEN) is None
 
 
+def test_a_cancelled_reservation_puts_the_household_back_on_the_list_once(lending_desk):
+    session, actor, household, device, spare = lending_desk
+    first = lending.waiting_request(household, Category.LAPTOP)
+    loan = lending.reserve(actor, household, device)  # serves the first request
+    again = add_request(household, actor, Category.LAPTOP)  # asked again while it was served
+    lending.cancel(actor, loan, loan.version, "Le foyer ne vient pas")
+    session.flush()
+    assert lending.waiting_request(household, Category.LAPTOP) is first  # the older stands
+    assert again.status == RequestStatus.CANCELLED
+    waiting = session.scalars(
+        select(LoanRequest).where(
+            LoanRequest.household_id == household.id, LoanRequest.status == RequestStatus.WAITING
+        )
+    ).all()
+    assert waiting == [first]
+
+
 @pytest.mark.parametrize(
     "step",
     [

@@ -267,8 +267,18 @@ def cancel(actor, loan: Loan, version, note: str = "") -> None:
     workflow.move(loan, LoanAction.CANCEL)
     _close(loan)
     request = db.session.scalar(select(LoanRequest).where(LoanRequest.loan_id == loan.id))
-    if request is not None:  # the household goes back to the waiting list
+    if request is not None:  # the household goes back to the waiting list, once
         request.status, request.loan_id = RequestStatus.WAITING, None
+        asked_again = db.session.scalars(  # meanwhile: the first request, older, stands
+            select(LoanRequest).where(
+                LoanRequest.household_id == request.household_id,
+                LoanRequest.category == request.category,
+                LoanRequest.status == RequestStatus.WAITING,
+                LoanRequest.id != request.id,
+            )
+        )
+        for duplicate in asked_again:
+            duplicate.status = RequestStatus.CANCELLED
     _record(
         loan,
         "loan.cancelled",
