@@ -2,7 +2,6 @@
 id), filtered by kind of action and of record, paged by the last event shown."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import select, tuple_
@@ -10,6 +9,7 @@ from sqlalchemy import select, tuple_
 from refurb.auth.access import allow
 from refurb.auth.models import Organisation, User
 from refurb.auth.roles import Role
+from refurb.db_types import PARIS
 from refurb.extensions import db
 from refurb.history import details, naming, sentences
 from refurb.history.models import Event
@@ -20,7 +20,6 @@ from refurb.web import day_arg
 bp = Blueprint("history", __name__)
 
 PAGE_SIZE = 50
-PARIS = ZoneInfo("Europe/Paris")
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)

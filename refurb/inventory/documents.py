@@ -1,16 +1,12 @@
 """Inventory documents: donation receipt, erasure certificate, recycling handover slip."""
 
-from zoneinfo import ZoneInfo
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from refurb.db_types import today
+from refurb.db_types import PARIS, today
 from refurb.i18n import decimal, french_plural
 from refurb.inventory.enums import ErasureMethod
 from refurb.pdf_layout import SMALL, SPACE, facts, grid, para, render, signature_block
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _local(moment) -> str:

@@ -6,19 +6,16 @@ an incident still open counts until `end` (or now), a rejected one (spam, duplic
 A site's, an EPCI's or the programme's availability pools the time of the PCs in its park."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select
 
-from refurb.db_types import utcnow
+from refurb.db_types import PARIS, utcnow
 from refurb.extensions import db
 from refurb.inventory.enums import State
 from refurb.inventory.models import Device
 from refurb.maintenance.enums import IncidentImpact, IncidentStatus, SiteKind, VisitStatus
 from refurb.maintenance.models import Incident, Visit
 from refurb.sql import seconds_between, stored
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def moments(start: date, end: date) -> tuple[datetime, datetime]:

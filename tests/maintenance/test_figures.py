@@ -107,3 +107,24 @@ def test_the_programme_and_its_epci_count_open_access_pcs_not_the_rotation_pool(
         assert programme == (1.0, 3)  # the two sites' three PCs, none down
         assert sum(pcs for _share, pcs in by_epci.values()) == 3
         assert downtimes[pool.id][1] == 4  # the pool is measured all the same, on its own line
+
+
+def test_the_overview_counts_the_open_access_pcs_and_says_so(
+    client, in_app, create_user, park, make_site
+):
+    from refurb.auth.roles import Role
+    from refurb.maintenance.enums import SiteKind
+    from tests.conftest import sign_in
+    from tests.maintenance.conftest import put_in_service
+
+    pool = make_site("Parc tournant des médiateurs", kind=SiteKind.ROTATION_POOL)
+    with in_app() as session:
+        put_in_service(session, pool.id, count=4)
+        session.commit()
+    coordinator = create_user(Role.ADMIN)
+    sign_in(client, coordinator.email, coordinator.password)
+    page = client.get("/maintenance").get_data(as_text=True)
+    figures_part = page[page.index("Disponibilité du parc") :].split("</li>")[0]
+    assert "3 PC" in figures_part  # the two open-access sites' PCs, not the pool's four
+    assert "le parc tournant des médiateurs est entretenu aussi, mais compté à part" in page
+    assert "Parc tournant des médiateurs</a></td><td>4</td>" in page  # on its own line

@@ -1,7 +1,6 @@
 """The workbench pages of a device: diagnosis, storage media, erasure, repair, snapshots."""
 
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import (
     current_app,
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from refurb.auth.access import allow
 from refurb.auth.forms import ConfirmForm
 from refurb.bounds import check_fields
-from refurb.db_types import utcnow
+from refurb.db_types import PARIS, utcnow
 from refurb.errors import DomainError
 from refurb.extensions import db
 from refurb.i18n import gettext as _
@@ -41,8 +40,6 @@ from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import WORKSHOP, bp
 from refurb.lookups import get_or_none, get_or_not_found
 from refurb.web import bounds_shown, csv_download, form_status, pdf_response, refusal_shown
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def local_day(day, not_before: datetime | None = None) -> datetime | None:
