@@ -3,6 +3,7 @@ stale request, never a 500, and the final state is consistent (one winner per re
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from threading import Barrier
 
 import pytest
@@ -149,43 +150,73 @@ def test_simultaneous_handovers_of_one_loan(
         assert session.scalar(select(Device.state).where(Device.tag == tag)) == State.ON_LOAN
 
 
-def test_a_page_that_logs_a_view_after_another_request_wrote_is_served_not_a_500(
-    app, client, lender, make_household, in_app
-):
-    """SQLite: the household page reads, then logs who saw the identity. When another request
-    wrote in between, its snapshot cannot take the write lock: it is read again holding it."""
+@contextmanager
+def another_request_writes_before(app, statement_start: str, sql: str, params: tuple):
+    """SQLite: just before this request runs a statement beginning `statement_start`, another
+    connection writes and commits `sql`, once (so that the request's snapshot is stale).
+    Yields the list that says whether it did."""
     from sqlalchemy import event
 
     from refurb.extensions import db
-    from tests.conftest import sign_in
 
-    household = make_household()
-    sign_in(client, lender.email, lender.password)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL takes row locks as it writes: no snapshot to upgrade")
     written = []
 
-    def another_request_writes(_conn, _cursor, statement, *_args):
-        if statement.startswith("INSERT INTO events") and not written:
+    def write(_conn, _cursor, statement, *_args):
+        if statement.startswith(statement_start) and not written:
             written.append(True)
             other = sqlite3.connect(engine.url.database)
-            other.execute("UPDATE households SET size = size + 1 WHERE id = ?", (household.id,))
+            other.execute(sql, params)
             other.commit()
             other.close()
 
-    event.listen(engine, "before_cursor_execute", another_request_writes)
+    event.listen(engine, "before_cursor_execute", write)
     try:
-        page = client.get(f"/foyers/{household.id}")
+        yield written
     finally:
-        event.remove(engine, "before_cursor_execute", another_request_writes)
+        event.remove(engine, "before_cursor_execute", write)
+
+
+def test_a_page_that_logs_a_view_after_another_request_wrote_is_served_not_a_500(
+    app, client, lender, make_household, in_app
+):
+    """SQLite: the household page reads, then logs who saw the identity. When another request
+    wrote in between, its snapshot cannot take the write lock: it is read again holding it."""
+    from tests.conftest import sign_in
+
+    household = make_household()
+    sign_in(client, lender.email, lender.password)
+    size_changed = ("UPDATE households SET size = size + 1 WHERE id = ?", (household.id,))
+    with another_request_writes_before(app, "INSERT INTO events", *size_changed) as written:
+        page = client.get(f"/foyers/{household.id}")
     assert written and page.status_code == 200
     with in_app() as session:
         viewed = select(func.count()).where(
             Event.action == "household.identity_viewed", Event.subject_id == household.id
         )
         assert session.scalar(viewed) == 1
+
+
+def test_an_api_read_run_again_for_the_lock_still_records_its_tokens_use(
+    app, client, api_token, in_app
+):
+    """The retry runs the request's hooks again too: the token's last use, rolled back with the
+    snapshot, is written by the second run."""
+    from refurb.auth.models import ApiToken
+
+    headers, user = api_token(Role.TECHNICIAN)
+    with in_app() as session:
+        session.execute(ApiToken.__table__.update().values(last_used_at=None))
+        session.commit()
+    renamed = ("UPDATE users SET name = name || '.' WHERE id = ?", (user.id,))
+    with another_request_writes_before(app, "UPDATE api_tokens", *renamed) as written:
+        answer = client.get("/api/v1/me", headers=headers)
+    assert written and answer.status_code == 200
+    with in_app() as session:
+        assert session.scalar(select(ApiToken.last_used_at)) is not None
 
 
 def test_a_stale_settings_form_is_a_409_like_every_stale_form(client, lender, in_app):
@@ -198,41 +229,3 @@ def test_a_stale_settings_form_is_a_409_like_every_stale_form(client, lender, in
     assert client.post("/prets/reglages", data=again).status_code == 302
     stale = client.post("/prets/reglages", data={**data, "loan_days": "30", "version": "1"})
     assert stale.status_code == 409 and "modifiée par quelqu" in stale.get_data(as_text=True)
-
-
-def test_an_api_read_run_again_for_the_lock_still_records_its_tokens_use(
-    app, client, api_token, in_app
-):
-    """The retry runs the request's hooks again too: the token's last use, rolled back with the
-    snapshot, is written by the second run."""
-    from sqlalchemy import event
-
-    from refurb.auth.models import ApiToken
-    from refurb.extensions import db
-
-    headers, user = api_token(Role.TECHNICIAN)
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL takes row locks as it writes: no snapshot to upgrade")
-    with in_app() as session:
-        session.execute(ApiToken.__table__.update().values(last_used_at=None))
-        session.commit()
-    written = []
-
-    def another_request_writes(_conn, _cursor, statement, *_args):
-        if statement.startswith("UPDATE api_tokens") and not written:
-            written.append(True)
-            other = sqlite3.connect(engine.url.database)
-            other.execute("UPDATE users SET name = name || '.' WHERE id = ?", (user.id,))
-            other.commit()
-            other.close()
-
-    event.listen(engine, "before_cursor_execute", another_request_writes)
-    try:
-        answer = client.get("/api/v1/me", headers=headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", another_request_writes)
-    assert written and answer.status_code == 200
-    with in_app() as session:
-        assert session.scalar(select(ApiToken.last_used_at)) is not None
