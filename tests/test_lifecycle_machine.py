@@ -17,7 +17,7 @@ from refurb.inventory.checklists import default_checklist
 from refurb.inventory.enums import Category, DiagnosisOutcome, Grade, State
 from refurb.inventory.lifecycle import Action, Context, perform
 from refurb.inventory.models import Device
-from refurb.inventory.services import intake, workshop
+from refurb.inventory.services import functional_test, intake
 from refurb.loans.enums import Criterion, LoanStatus
 from refurb.loans.models import Household, Loan
 from refurb.loans.services import households, lending
@@ -105,7 +105,7 @@ def machine_for(app, ids):
                 answers = {
                     item.key: {"result": "pass"} for item in default_checklist(device.category)
                 }
-                workshop.record_diagnosis(
+                functional_test.record_diagnosis(
                     device, self.technician, answers, DiagnosisOutcome.READY_AFTER_ERASURE
                 )
                 device.grade = Grade.B

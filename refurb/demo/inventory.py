@@ -25,7 +25,7 @@ from refurb.inventory.enums import (
     RepairStatus,
 )
 from refurb.inventory.lifecycle import Action, Context, perform
-from refurb.inventory.services import intake, recycling, workshop
+from refurb.inventory.services import functional_test, intake, recycling, workshop
 
 DONORS = [
     ("Conseil Départemental du Gers", DonorKind.DEPARTEMENT, "32013"),
@@ -238,7 +238,7 @@ class Generator:
             results[item] = {"result": CheckResult.FAIL.value, "note": "défaut constaté"}
         outcome = DiagnosisOutcome.NEEDS_REPAIR if broken else DiagnosisOutcome.READY_AFTER_ERASURE
         with step(rng.randint(0, 5)):
-            workshop.record_diagnosis(device, actor, results, outcome)
+            functional_test.record_diagnosis(device, actor, results, outcome)
         if recent and fate < 0.7:
             return None
         if broken:
@@ -266,7 +266,7 @@ class Generator:
                 return device if rng.random() < 0.7 else None  # some parts stay on the shelf
             results = {i.key: {"result": CheckResult.PASS.value} for i in checklist(category)}
             with step(1):
-                workshop.record_diagnosis(
+                functional_test.record_diagnosis(
                     device, actor, results, DiagnosisOutcome.READY_AFTER_ERASURE
                 )
         self.erase(device, actor, step, rng.choice([ErasureMethod.CLEAR, ErasureMethod.PURGE]))

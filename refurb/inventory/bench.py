@@ -12,7 +12,7 @@ what its current cycle holds, the same facts the `mark_ready` guard checks (read
 
 Computed in one query whatever the number of devices (a window per step, the oldest first);
 "passed" is the outcome `ready_after_erasure`, which the workshop service refuses with a failed
-item (workshop.record_diagnosis), so the checklist's JSON is not read here.
+item (functional_test.record_diagnosis), so the checklist's JSON is not read here.
 """
 
 from dataclasses import dataclass, field

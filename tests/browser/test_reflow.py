@@ -6,7 +6,7 @@ from refurb.extensions import db
 from refurb.inventory.checklists import checklist
 from refurb.inventory.enums import DiagnosisOutcome, State
 from refurb.inventory.models import Device
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test
 
 
 def overflow(page) -> int:
@@ -29,7 +29,7 @@ def test_device_household_and_user_pages_fit_320_px(
         device_record = db.session.get(Device, device.id)
         answers = {item.key: {"result": "pass"} for item in checklist(device_record.category)}
         pasted = "Diagnosticcollésansaucuneespace" * 20
-        workshop.record_diagnosis(
+        functional_test.record_diagnosis(
             device_record, None, answers, DiagnosisOutcome.READY_AFTER_ERASURE, pasted
         )
         db.session.commit()

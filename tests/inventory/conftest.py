@@ -11,7 +11,7 @@ from refurb.inventory.enums import (
     MediumKind,
 )
 from refurb.inventory.models import Device
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 
 
 def passing_results(category: Category) -> dict:
@@ -20,7 +20,7 @@ def passing_results(category: Category) -> dict:
 
 def make_ready_able(device: Device, actor) -> None:
     """A passed functional test, every medium erased and verified, a grade."""
-    workshop.record_diagnosis(
+    functional_test.record_diagnosis(
         device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
     )
     if not device.active_media:

@@ -14,7 +14,7 @@ from refurb.inventory.bench import Step, queues
 from refurb.inventory.enums import Category, DiagnosisOutcome, ErasureMethod, MediumKind, State
 from refurb.inventory.lifecycle import Action
 from refurb.inventory.models import Device
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 from tests.conftest import statements
 from tests.inventory.conftest import make_ready_able, passing_results
 
@@ -48,13 +48,15 @@ def bench(in_app, make_device, technician):
         device = {name: session.get(Device, m.id) for name, m in made.items()}
 
         def passed(d):
-            workshop.record_diagnosis(
+            functional_test.record_diagnosis(
                 d, actor, passing_results(d.category), DiagnosisOutcome.READY_AFTER_ERASURE
             )
 
         failing = passing_results(Category.LAPTOP)
         failing["screen"] = {"result": "fail", "note": "dalle fendue"}
-        workshop.record_diagnosis(device["failed"], actor, failing, DiagnosisOutcome.NEEDS_REPAIR)
+        functional_test.record_diagnosis(
+            device["failed"], actor, failing, DiagnosisOutcome.NEEDS_REPAIR
+        )
         passed(device["no_storage_yet"])
         passed(device["to_erase"])
         workshop.add_medium(device["to_erase"], actor, MediumKind.SSD, serial="S-ERASE")

@@ -28,7 +28,7 @@ from refurb.inventory.lifecycle import (
     refusal,
 )
 from refurb.inventory.models import Device
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 from refurb.maintenance.enums import SiteKind
 from tests.conftest import TODAY
 from tests.inventory.conftest import make_ready_able, passing_results
@@ -130,7 +130,7 @@ def test_mark_ready_needs_a_passed_functional_test(bench):
     device, actor = bench
     results = passing_results(device.category)
     results["battery"] = {"result": CheckResult.FAIL.value, "note": "42 % de capacité"}
-    workshop.record_diagnosis(device, actor, results, DiagnosisOutcome.NEEDS_REPAIR)
+    functional_test.record_diagnosis(device, actor, results, DiagnosisOutcome.NEEDS_REPAIR)
     refused = refuse(device, Action.MARK_READY, actor)
     assert refused.code == "functional_test_failed"
     assert refused.details["failed_items"] == ["battery"]
@@ -138,7 +138,7 @@ def test_mark_ready_needs_a_passed_functional_test(bench):
 
 def test_mark_ready_needs_the_storage_recorded(bench):
     device, actor = bench
-    workshop.record_diagnosis(
+    functional_test.record_diagnosis(
         device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
     )
     assert refuse(device, Action.MARK_READY, actor).code == "storage_unknown"
@@ -150,7 +150,7 @@ def test_mark_ready_needs_the_storage_recorded(bench):
 
 def test_mark_ready_needs_every_medium_erased_and_verified(bench):
     device, actor = bench
-    workshop.record_diagnosis(
+    functional_test.record_diagnosis(
         device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
     )
     ssd = workshop.add_medium(device, actor, MediumKind.SSD, serial="SSD-1")
@@ -181,7 +181,7 @@ def test_screens_and_printers_need_no_storage(in_app, make_device, technician):
     with in_app():
         actor = db.session.get(User, technician.id)
         device = db.session.get(Device, made.id)
-        workshop.record_diagnosis(
+        functional_test.record_diagnosis(
             device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
         )
         device.grade = "A"
@@ -203,7 +203,7 @@ def test_back_from_a_site_the_device_must_be_tested_and_erased_again(
         perform(device, Action.WITHDRAW, Context(actor=actor))
         assert device.state == State.DIAGNOSIS and device.site_id is None
         assert refuse(device, Action.MARK_READY, actor).code == "functional_test_required"
-        workshop.record_diagnosis(
+        functional_test.record_diagnosis(
             device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
         )
         assert refuse(device, Action.MARK_READY, actor).code == "erasure_required"
@@ -309,7 +309,7 @@ def test_nothing_more_is_recorded_on_a_device_that_left_the_programme(
         actor = db.session.get(User, technician.id)
         device = db.session.get(Device, made.id)
         attempts = [
-            lambda: workshop.record_diagnosis(
+            lambda: functional_test.record_diagnosis(
                 device,
                 actor,
                 passing_results(device.category),

@@ -6,7 +6,7 @@ import pytest
 from refurb.auth.models import User
 from refurb.inventory.enums import Category, DiagnosisOutcome, Grade, MediumKind, State
 from refurb.inventory.models import Device
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 from tests.inventory.conftest import make_ready_able, passing_results
 
 REFURBISHED = "a été reconditionné par le programme"
@@ -39,7 +39,7 @@ def label(client, in_app, make_device, technician):
 
 
 def passed_without_media(device, actor):
-    workshop.record_diagnosis(
+    functional_test.record_diagnosis(
         device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
     )
     device.grade = Grade.A

@@ -10,7 +10,7 @@ from refurb.inventory.enums import CheckResult, DiagnosisOutcome, ErasureMethod,
 from refurb.inventory.lifecycle import Action, Context, Refusal, Via, perform, refusal
 from refurb.inventory.models import Device
 from refurb.inventory.readiness import latest_diagnosis
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 from tests.inventory.conftest import make_ready_able, passing_results
 
 
@@ -95,7 +95,7 @@ def test_ready_needs_a_test_a_pass_the_storage_its_erasure_and_a_grade(device_as
     )
     results = passing_results(device.category)
     results["battery"] = {"result": CheckResult.FAIL.value, "note": "42 %"}
-    workshop.record_diagnosis(device, actor, results, DiagnosisOutcome.NEEDS_REPAIR)
+    functional_test.record_diagnosis(device, actor, results, DiagnosisOutcome.NEEDS_REPAIR)
     assert refused(device, Action.MARK_READY, actor) == (
         "functional_test_failed",
         "Le dernier test fonctionnel n'est pas réussi : refaites le diagnostic une fois "
@@ -103,7 +103,7 @@ def test_ready_needs_a_test_a_pass_the_storage_its_erasure_and_a_grade(device_as
         {"failed_items": ["battery"]},
         409,
     )
-    workshop.record_diagnosis(
+    functional_test.record_diagnosis(
         device, actor, passing_results(device.category), DiagnosisOutcome.READY_AFTER_ERASURE
     )
     assert refused(device, Action.MARK_READY, actor) == (

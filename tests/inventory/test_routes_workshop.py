@@ -20,7 +20,7 @@ from refurb.inventory.enums import (
     State,
 )
 from refurb.inventory.models import Device, Donor, Partnership, Repair
-from refurb.inventory.services import intake, workshop
+from refurb.inventory.services import functional_test, intake
 from refurb.inventory.services.recycling import create_batch
 from tests.conftest import TODAY, sign_in
 from tests.inventory.conftest import passing_results
@@ -204,7 +204,7 @@ def test_a_functional_test_is_shown_in_detail(client, workshop_user, make_device
     results["camera"] = {"result": CheckResult.NOT_APPLICABLE.value}
     with in_app() as session:
         device = session.scalar(select(Device).where(Device.tag == tag))
-        diagnosis = workshop.record_diagnosis(
+        diagnosis = functional_test.record_diagnosis(
             device,
             session.get(User, workshop_user.id),
             results,

@@ -411,14 +411,14 @@ def test_the_agreement_prints_the_known_defects(
     from refurb.inventory.checklists import default_checklist
     from refurb.inventory.enums import DiagnosisOutcome
     from refurb.inventory.models import Device
-    from refurb.inventory.services import workshop
+    from refurb.inventory.services import functional_test
 
     device = make_device(State.DIAGNOSIS)
     with in_app() as session:
         found = session.get(Device, device.id)
         results = {i.key: {"result": "pass"} for i in default_checklist(Category.LAPTOP)}
         results["camera"] = {"result": "fail", "note": "webcam morte"}
-        workshop.record_diagnosis(
+        functional_test.record_diagnosis(
             found, session.get(User, technician.id), results, DiagnosisOutcome.READY_AFTER_ERASURE
         )
         found.state = State.READY

@@ -19,7 +19,7 @@ from refurb.inventory.api.schemas import (
     SnapshotCreated,
 )
 from refurb.inventory.models import StorageMedium
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.services.snapshots import apply_snapshot
 
@@ -35,7 +35,7 @@ DOC = {"security": [BEARER]}
 def create_diagnosis(payload, tag):
     """Record a functional test: every checklist item of the category answered."""
     device = device_by_tag(tag)
-    diagnosis = workshop.record_diagnosis(
+    diagnosis = functional_test.record_diagnosis(
         device, current_actor(), payload["results"], payload["outcome"], payload["notes"]
     )
     return {"id": diagnosis.id, "device": device}

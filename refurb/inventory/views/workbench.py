@@ -34,7 +34,7 @@ from refurb.inventory.enums import (
 from refurb.inventory.forms import ErasureForm, MediumForm, RepairForm, SnapshotForm
 from refurb.inventory.models import Erasure, Snapshot, StorageMedium
 from refurb.inventory.ords import export_ords
-from refurb.inventory.services import workshop
+from refurb.inventory.services import functional_test, workshop
 from refurb.inventory.services.lookup import device_by_tag
 from refurb.inventory.services.snapshots import apply_snapshot
 from refurb.inventory.views import WORKSHOP, bp
@@ -77,13 +77,15 @@ def diagnose(tag):
             DiagnosisOutcome(outcome) if outcome in {o.value for o in DiagnosisOutcome} else None
         )
         if chosen is None:  # every unanswered point and refused text is said too
-            errors = {key: "required" for key in workshop.checklist_problems(device, answers)}
-            errors.update(workshop.diagnosis_texts(answers, notes))
+            errors = {
+                key: "required" for key in functional_test.checklist_problems(device, answers)
+            }
+            errors.update(functional_test.diagnosis_texts(answers, notes))
             errors["outcome"] = _("Choisissez l'issue du diagnostic.")
             status = 400
         else:
             with refusal_shown(show=False) as attempt:
-                workshop.record_diagnosis(device, current_user, answers, chosen, notes)
+                functional_test.record_diagnosis(device, current_user, answers, chosen, notes)
             if attempt.ok:
                 flash(_("Test fonctionnel enregistré."), "success")
                 return redirect(url_for(".device", tag=device.tag))
