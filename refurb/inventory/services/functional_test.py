@@ -20,9 +20,10 @@ def diagnosis_texts(results: dict[str, dict], notes: str) -> dict[str, str]:
     return text_problems(Diagnosis, {"notes": notes}, item_notes)
 
 
-def checklist_problems(device: Device, results: dict[str, dict]) -> dict[str, str]:
-    """The checklist items left unanswered ("required") or unknown to the device's category."""
-    expected = [item.key for item in checklist(device.category)]
+def checklist_problems(device: Device, results: dict[str, dict], items=None) -> dict[str, str]:
+    """The checklist items left unanswered ("required") or unknown to the device's category
+    (`items`: its checklist, when already read)."""
+    expected = [item.key for item in (items or checklist(device.category))]
     valid = {r.value for r in CheckResult}
     errors = {
         key: "required" for key in expected if (results.get(key) or {}).get("result") not in valid
@@ -41,7 +42,8 @@ def record_diagnosis(
 ) -> Diagnosis:
     """Record a functional test: every item of the category's checklist answered."""
     ensure_open(device)
-    errors, texts = checklist_problems(device, results), diagnosis_texts(results, notes)
+    items = checklist(device.category)  # read once: the answers' check and the record
+    errors, texts = checklist_problems(device, results, items), diagnosis_texts(results, notes)
     ordered = [
         {
             "key": item.key,
@@ -49,7 +51,7 @@ def record_diagnosis(
             "note": (results[item.key].get("note") or "").strip(),
             "critical": item.critical,  # as it was when tested, whatever is decided later
         }
-        for item in checklist(device.category)
+        for item in items
         if item.key not in errors
     ]
     if errors:  # every mistake at once: the points unanswered and the texts refused

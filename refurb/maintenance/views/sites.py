@@ -124,7 +124,7 @@ def _form_page(form, site):
         categories=list(Category),
         needs=needs,
         need_errors=getattr(form, "need_errors", {}),
-    ), (400 if getattr(form, "need_errors", None) else form_status(form))
+    ), form_status(form)  # a need refused: the form was submitted, 400
 
 
 @bp.route("/lieux/nouveau", methods=["GET", "POST"])
